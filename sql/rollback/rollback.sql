@@ -1,0 +1,67 @@
+-- =============================================================================================
+-- Rollback: removes exactly what sql/migrations created, in reverse order.
+--   psql -v ON_ERROR_STOP=1 -d <db> -f sql/rollback/rollback.sql
+-- Roles are cluster-wide: they are dropped only when no other database still uses them.
+-- =============================================================================================
+begin;
+
+-- 202611250003_app_role_grants: privileges go with the functions below.
+
+-- 202611250002_booking_functions
+drop function if exists public.check_for_double_bookings();
+drop function if exists public.get_booking(uuid, text);
+drop function if exists public.expire_stale_holds(integer);
+drop function if exists public.cancel_booking(uuid, text);
+drop function if exists public.confirm_booking(uuid, text);
+drop function if exists public.assign_accommodation_item_atomically(uuid, text);
+drop function if exists public.check_availability_with_lock(uuid, date, date);
+drop function if exists public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text);
+drop function if exists booking.lock_booking_nights(booking.bookings);
+drop function if exists booking.release_bookings(uuid[], booking.booking_status);
+drop function if exists booking.lock_nights(uuid, date, date);
+drop function if exists booking.assert_bookable_window(date);
+drop function if exists booking.assert_valid_stay(date, date);
+
+-- 202611250001_booking_schema
+drop table if exists booking.booking_events;
+drop function if exists booking.reject_event_change();
+drop table if exists booking.night_inventory;
+drop table if exists booking.bookings;
+drop type if exists booking.booking_status;
+drop table if exists booking.accommodation_items;
+drop table if exists booking.accommodations;
+
+do $$
+begin
+  if to_regclass('booking.installed_extensions') is not null
+     and exists (select from booking.installed_extensions where name = 'btree_gist') then
+    drop extension if exists btree_gist;
+  end if;
+end
+$$;
+drop table if exists booking.installed_extensions;
+drop schema if exists booking;
+
+-- the migration runner's bookkeeping
+drop table if exists booking_migrations.applied;
+drop schema if exists booking_migrations;
+
+commit;
+
+-- Roles last, outside the transaction: another database of this cluster may still use them.
+do $$
+declare
+  r text;
+begin
+  foreach r in array array['booking_app', 'booking_owner'] loop
+    if exists (select from pg_roles where rolname = r) then
+      begin
+        execute format('drop owned by %I', r);
+        execute format('drop role %I', r);
+      exception when dependent_objects_still_exist or object_in_use then
+        raise notice 'role % is still used by another database of this cluster; kept', r;
+      end;
+    end if;
+  end loop;
+end
+$$;
