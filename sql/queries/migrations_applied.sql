@@ -1,0 +1,1 @@
+select version, checksum from booking_migrations.applied order by version

@@ -1,0 +1,1 @@
+insert into booking_migrations.applied (version, name, checksum) values (@Version, @Name, @Checksum)
