@@ -39,9 +39,13 @@ public sealed class AuditTests(DatabaseFixture fixture) : IClassFixture<Database
 
         // Act: as superuser, sneak in a second confirmed booking on night 2 with the same item, past the
         // exclusion constraint and the counters
+        await using (var dropConstraint = _db.Admin.CreateCommand("alter table booking.bookings drop constraint bookings_item_not_shared"))
+        {
+            await dropConstraint.ExecuteNonQueryAsync(ct);
+        }
+
         await using (var corrupt = _db.Admin.CreateCommand(
             """
-            alter table booking.bookings drop constraint bookings_item_not_shared;
             insert into booking.bookings (accommodation_id, guest_id, check_in, check_out, guests, status, item_id)
             values ($1, 'sneaky', $2, $3, 1, 'confirmed', $4) returning id;
             """))
@@ -72,13 +76,17 @@ public sealed class AuditTests(DatabaseFixture fixture) : IClassFixture<Database
                 });
 
             // the repaired state is healthy again
+            await using (var delete = _db.Admin.CreateCommand("delete from booking.bookings where id = $1"))
+            {
+                delete.Parameters.AddWithValue(sneaky);
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+
             await using var repair = _db.Admin.CreateCommand(
                 """
-                delete from booking.bookings where id = $1;
                 alter table booking.bookings add constraint bookings_item_not_shared
                   exclude using gist (item_id with =, stay with &&) where (item_id is not null and status in ('pending', 'confirmed'));
                 """);
-            repair.Parameters.AddWithValue(sneaky);
             await repair.ExecuteNonQueryAsync(ct);
             Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
         }
