@@ -11,7 +11,13 @@ public static class PostgresBinaries
 
     public static string? Find()
     {
-        var candidates = new List<string?> { Environment.GetEnvironmentVariable("PG_BIN"), FromPgConfig() };
+        // An explicit PG_BIN is authoritative: a wrong one must not silently fall back to another server.
+        if (Environment.GetEnvironmentVariable("PG_BIN") is { Length: > 0 } explicitBin)
+        {
+            return HasServer(explicitBin) ? explicitBin : null;
+        }
+
+        var candidates = new List<string?> { FromPgConfig() };
         if (Directory.Exists("/usr/lib/postgresql"))
         {
             candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
@@ -19,8 +25,11 @@ public static class PostgresBinaries
                 .Select(d => Path.Combine(d, "bin")));
         }
 
-        return candidates.FirstOrDefault(d => d is not null && File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+        return candidates.FirstOrDefault(d => d is not null && HasServer(d));
     }
+
+    private static bool HasServer(string directory) =>
+        File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));
 
     public static string Require() =>
         Find() ?? throw new LocalPostgresException($"PostgreSQL server binaries (initdb, pg_ctl) were not found. {InstallHint}");

@@ -1,0 +1,28 @@
+namespace BookingFunctions.DevRunner;
+
+/// <summary>What ./run reads from the environment; every value has a default that works on a fresh machine.</summary>
+internal sealed record DevSettings(
+    string DataDirectory,
+    string? ExternalConnectionString,
+    int PostgresPort,
+    int HttpPort)
+{
+    public const string ConnectionStringVariable = "BOOKING_DB_CONNECTION_STRING";
+
+    public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
+
+    public static DevSettings FromEnvironment(string repositoryRoot) => new(
+        DataDirectory: Environment.GetEnvironmentVariable("BOOKING_DATA_DIR") is { Length: > 0 } dir
+            ? Path.GetFullPath(dir)
+            : Path.Combine(repositoryRoot, ".data"),
+        ExternalConnectionString: Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } cs ? cs : null,
+        PostgresPort: Port("BOOKING_PG_PORT", 0),
+        HttpPort: Port("BOOKING_HTTP_PORT", 7071));
+
+    private static int Port(string variable, int fallback) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? int.TryParse(value, out var port) && port is >= 0 and <= 65535
+                ? port
+                : throw new DevRunnerException($"{variable}={value} is not a port number.")
+            : fallback;
+}
