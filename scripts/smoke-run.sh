@@ -26,7 +26,7 @@ start_run() { # $1 = log file
   BOOKING_DATA_DIR="$data/data" BOOKING_HTTP_PORT=$http_port ./run >"$1" 2>&1 &
   run_pid=$!
   for _ in $(seq 1 240); do
-    grep -q "Ctrl-C stops" "$1" && return 0
+    grep -q "Ctrl-C stops" "$1" 2>/dev/null && return 0
     kill -0 "$run_pid" 2>/dev/null || return 1
     sleep 0.5
   done
