@@ -95,5 +95,9 @@ public sealed class ResilienceTests(ApiHostFixture host) : IClassFixture<ApiHost
         var create = paths.GetProperty("/api/bookings").GetProperty("post");
         Assert.Equal("CreateBookingSecurely", create.GetProperty("operationId").GetString());
         Assert.True(create.TryGetProperty("requestBody", out _), "POST /api/bookings documents its body");
+        Assert.True(create.TryGetProperty("security", out _), "POST /api/bookings requires the bearer scheme");
+        Assert.False(paths.GetProperty("/api/accommodations/{id}/availability").GetProperty("get").TryGetProperty("security", out _));
+        Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer")
+            .GetProperty("scheme").GetString());
     }
 }
