@@ -26,7 +26,7 @@ public static class BookingServiceCollectionExtensions
             .Validate(DatabaseOptions.IsValid, $"Set ConnectionStrings:{DatabaseOptions.ConnectionStringName} (or the {DatabaseOptions.ConnectionStringName} app setting).")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
-            .Validate(AuthOptions.IsValid, "Booking:Auth needs Audience and either Authority or DevSigningKey (≥ 32 bytes) with Issuer.")
+            .Validate(AuthOptions.IsValid, "Booking:Auth needs Audience and exactly one of Authority or DevSigningKey (≥ 32 bytes, with Issuer).")
             .ValidateOnStart();
         services.AddOptions<MonitorOptions>().Bind(configuration.GetSection(MonitorOptions.Section))
             .Configure(o => o.Schedule = configuration[MonitorOptions.ScheduleSetting] is { Length: > 0 } s ? s : o.Schedule)

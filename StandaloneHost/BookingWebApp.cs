@@ -18,7 +18,10 @@ public static class BookingWebApp
         configure?.Invoke(builder);
 
         builder.Services.AddBooking(builder.Configuration);
-        builder.Services.AddOpenApi(OpenApiDocumentName);
+        builder.Services.AddOpenApi(OpenApiDocumentName, o => o
+            .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)
+            .AddOperationTransformer(OpenApiSecurity.RequireBearer)
+            .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody));
         builder.Services.AddHostedService<MonitorService>();
 
         var app = builder.Build();

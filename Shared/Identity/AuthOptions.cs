@@ -37,7 +37,8 @@ public sealed class AuthOptions
         !string.IsNullOrWhiteSpace(o.Audience)
         && !string.IsNullOrWhiteSpace(o.StaffRole)
         && o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromMinutes(5)
-        && (HasAuthority(o) || HasDevKey(o))
+        // exactly one source of signing keys: a forgotten dev key must never sit beside a real authority
+        && (HasAuthority(o) ^ HasDevKey(o))
         && (!HasDevKey(o) || (!string.IsNullOrWhiteSpace(o.Issuer) && System.Text.Encoding.UTF8.GetByteCount(o.DevSigningKey!) >= 32));
 
     internal static bool HasAuthority(AuthOptions o) => !string.IsNullOrWhiteSpace(o.Authority);

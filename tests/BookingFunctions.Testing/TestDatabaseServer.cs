@@ -45,7 +45,8 @@ public sealed class TestDatabaseServer
     public async Task<TestDatabase> CreateDatabaseAsync(string nameHint, CancellationToken cancellationToken)
     {
         var template = await _template.Value.WaitAsync(cancellationToken);
-        var name = $"t_{Sanitize(nameHint)}_{Guid.NewGuid():N}"[..50].ToLowerInvariant();
+        var name = $"t_{Sanitize(nameHint)}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 50)].ToLowerInvariant(); // short hints must not throw
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
             await admin.OpenAsync(cancellationToken);

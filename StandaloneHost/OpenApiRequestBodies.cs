@@ -1,0 +1,30 @@
+using BookingFunctions.Bookings;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
+
+namespace BookingFunctions.StandaloneHost;
+
+/// <summary>
+/// Documents the POST /api/bookings body. The endpoint carries no Accepts metadata on purpose (its matcher
+/// would answer 415 outside our problem types), so the generator cannot infer the body by itself.
+/// </summary>
+internal static class OpenApiRequestBodies
+{
+    public static async Task AddCreateBookingBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var name = context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+        if (name != "CreateBookingSecurely")
+        {
+            return;
+        }
+
+        var schema = await context.GetOrCreateSchemaAsync(typeof(CreateBookingRequest), null, ct);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The stay to hold. The guest is the bearer token's subject; send an Idempotency-Key header to retry safely.",
+            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new() { Schema = schema } },
+        };
+    }
+}

@@ -1,0 +1,126 @@
+using System.Runtime.Versioning;
+using BookingFunctions.Monitoring;
+using BookingFunctions.Testing;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+
+namespace BookingFunctions.Api.Tests;
+
+/// <summary>
+/// The audit against a database of its own (a corrupted row anywhere would show in every run): exactly one
+/// Error per finding, an Information line when clean, stale holds released first.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+{
+    private readonly FakeLogger<DoubleBookingMonitor> _logger = new();
+
+    private DoubleBookingMonitor Monitor(int batch = 500) =>
+        new(fixture.Database.App, Options.Create(new MonitorOptions { ExpireBatchSize = batch }), _logger);
+
+    private async Task CorruptAsync(string sql, object args)
+    {
+        await using var connection = await fixture.Database.Admin.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Each_corrupted_row_is_logged_as_exactly_one_structured_error_and_a_clean_database_as_one_information_line()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var db = fixture.Database;
+
+        // a healthy database, including stale holds that the run must release first
+        var accommodation = await Arrange.AccommodationAsync(db, rooms: 3, ct: ct);
+        var (checkIn, checkOut) = Arrange.Stay(nights: 2);
+        var bookings = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            bookings.Add(await Arrange.BookingAsync(db, accommodation, checkIn, checkOut, ct: ct));
+        }
+
+        var stale = new List<Guid>();
+        var other = await Arrange.AccommodationAsync(db, rooms: 10, ct: ct);
+        for (var i = 0; i < 5; i++)
+        {
+            stale.Add(await Arrange.BookingAsync(db, other, checkIn, checkOut, ct: ct));
+        }
+
+        // after all are made: a booker releases the stale holds it meets, which would leave the audit nothing to do
+        foreach (var hold in stale)
+        {
+            await Arrange.ExpireHoldAsync(db, hold, ct);
+        }
+
+        // Act
+        var clean = await Monitor(batch: 2).RunAsync(ct);
+
+        // Assert
+        Assert.True(clean.IsClean);
+        Assert.Equal(5, clean.ExpiredHolds);
+        foreach (var id in stale)
+        {
+            Assert.Equal("expired", await Arrange.StatusAsync(db, id, ct));
+        }
+
+        var records = _logger.Collector.GetSnapshot();
+        Assert.DoesNotContain(records, r => r.Level >= LogLevel.Warning);
+        var info = Assert.Single(records, r => r.Level == LogLevel.Information);
+        Assert.Equal("5", info.GetStructuredStateValue("ExpiredHolds"));
+        _logger.Collector.Clear();
+
+        // oversell both nights behind the functions' back (3 bookings, capacity 1), and drift one night counter
+        await CorruptAsync("update booking.accommodations set total_inventory = 1 where id = @accommodation", new { accommodation });
+        await CorruptAsync("update booking.night_inventory set reserved = reserved + 1 where accommodation_id = @accommodation and night = @night",
+            new { accommodation, night = checkIn.AddDays(1) });
+
+        // Act
+        var corrupted = await Monitor().RunAsync(ct);
+
+        // Assert
+        Assert.Equal(3, corrupted.Findings.Count);
+        var errors = _logger.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Error).ToList();
+        Assert.Equal(3, errors.Count);
+        Assert.DoesNotContain(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Information);
+        Assert.All(errors, e => Assert.Equal(accommodation.ToString(), e.GetStructuredStateValue("AccommodationId")));
+        var oversold = errors.Where(e => e.GetStructuredStateValue("Issue") == "oversold_night").ToList();
+        Assert.Equal(
+            new[] { Api.Date(checkIn), Api.Date(checkIn.AddDays(1)) },
+            oversold.Select(e => e.GetStructuredStateValue("Night") ?? "").Order(StringComparer.Ordinal).ToArray());
+        Assert.All(oversold, e =>
+        {
+            Assert.Equal(string.Join(',', bookings.Order()), e.GetStructuredStateValue("BookingIds"));
+            Assert.Equal("3", e.GetStructuredStateValue("Booked"));
+            Assert.Equal("1", e.GetStructuredStateValue("Capacity"));
+        });
+        var drift = Assert.Single(errors, e => e.GetStructuredStateValue("Issue") == "counter_drift");
+        Assert.Equal(("3", "4"), (drift.GetStructuredStateValue("Booked"), drift.GetStructuredStateValue("Recorded")));
+
+        // repair, and the next run is clean again
+        await CorruptAsync("update booking.accommodations set total_inventory = 3 where id = @accommodation", new { accommodation });
+        await CorruptAsync("update booking.night_inventory set reserved = reserved - 1 where accommodation_id = @accommodation and night = @night",
+            new { accommodation, night = checkIn.AddDays(1) });
+        _logger.Collector.Clear();
+
+        // Act
+        var repaired = await Monitor().RunAsync(ct);
+
+        // Assert
+        Assert.True(repaired.IsClean);
+        Assert.Single(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Information);
+    }
+
+    [Fact]
+    public async Task The_schedule_is_six_field_CRON_and_a_bad_one_fails_validation()
+    {
+        // Act
+        var next = new MonitorOptions().ParsedSchedule().GetNextOccurrence(new DateTime(2030, 1, 1, 0, 1, 0, DateTimeKind.Utc));
+
+        // Assert
+        Assert.Equal(new DateTime(2030, 1, 1, 0, 5, 0, DateTimeKind.Utc), next);
+        Assert.False(MonitorOptions.IsValid(new MonitorOptions { Schedule = "*/5 * * * *" }));
+        await Task.CompletedTask;
+    }
+}
