@@ -20,7 +20,7 @@ public sealed class BookingAction(CallerAuthenticator authenticator, DatabaseErr
         var caller = await authenticator.AuthenticateAsync(request, ct);
         if (caller is null)
         {
-            return Problems.Unauthenticated();
+            return Problems.Unauthenticated(request);
         }
 
         if (!RouteIds.TryParse(id, out var bookingId, out var idProblem))

@@ -27,7 +27,7 @@ public sealed class CreateBookingHandler(
         var caller = await authenticator.AuthenticateAsync(request, ct);
         if (caller is null)
         {
-            return Problems.Unauthenticated();
+            return Problems.Unauthenticated(request);
         }
 
         string? idempotencyKey = null;

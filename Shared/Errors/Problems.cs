@@ -16,12 +16,19 @@ public static class Problems
         TypedResults.Problem("Send the request body as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType,
             title: "Unsupported media type", type: ProblemTypes.UnsupportedMediaType);
 
-    /// <summary>401 with the RFC 6750 challenge; the detail never says which check failed (no oracle).</summary>
-    public static IResult Unauthenticated() =>
-        new HeaderResult(
+    /// <summary>
+    /// 401 with the RFC 6750 challenge: a bare "Bearer" when no token came, error="invalid_token" when one
+    /// was refused. The detail never says which check failed, so it is no oracle for forging tokens.
+    /// </summary>
+    public static IResult Unauthenticated(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var challenge = request.Headers.Authorization.Count == 0 ? "Bearer" : "Bearer error=\"invalid_token\"";
+        return new HeaderResult(
             TypedResults.Problem("Sign in again: a valid bearer token is required.", statusCode: StatusCodes.Status401Unauthorized,
                 title: "Unauthenticated", type: ProblemTypes.Unauthenticated),
-            ("WWW-Authenticate", "Bearer error=\"invalid_token\""));
+            ("WWW-Authenticate", challenge));
+    }
 
     public static IResult BookingNotFound() =>
         TypedResults.Problem("This booking does not exist.", statusCode: StatusCodes.Status404NotFound,

@@ -48,7 +48,9 @@ public sealed class AuthenticationTests(ApiHostFixture host) : IClassFixture<Api
 
         // Assert
         await response.AssertProblemAsync(401, ProblemTypes.Unauthenticated);
-        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.Equal(kind == "none" ? null : "error=\"invalid_token\"", challenge.Parameter);
         Assert.Equal(0, await Arrange.BookingCountAsync(host.Database, accommodation, ct));
     }
 

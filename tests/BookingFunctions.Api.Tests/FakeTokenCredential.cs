@@ -11,13 +11,25 @@ internal sealed class FakeTokenCredential(string token) : TokenCredential
 
     public int Requests => Volatile.Read(ref _requests);
 
-    public List<string> Scopes { get; } = [];
+    private readonly List<string> _scopes = [];
+
+    /// <summary>A copy: Npgsql's background refresh may be adding to the list while a test reads it.</summary>
+    public IReadOnlyList<string> Scopes
+    {
+        get
+        {
+            lock (_scopes)
+            {
+                return [.. _scopes];
+            }
+        }
+    }
 
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
-        lock (Scopes)
+        lock (_scopes)
         {
-            Scopes.AddRange(requestContext.Scopes);
+            _scopes.AddRange(requestContext.Scopes);
         }
 
         Interlocked.Increment(ref _requests);

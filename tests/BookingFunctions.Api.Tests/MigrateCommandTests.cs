@@ -15,6 +15,9 @@ public sealed class MigrateCommandTests
     {
         var ct = TestContext.Current.CancellationToken;
         var server = await TestDatabaseServer.GetAsync();
+        // Let the harness finish its template first: migrations create cluster-wide roles, and two runners on
+        // different databases of one cluster do not share an advisory lock, so they could race on them.
+        await (await server.CreateDatabaseAsync(nameof(MigrateCommandTests), ct)).DisposeAsync();
         var name = $"migrate_{Guid.NewGuid():N}";
         await using (var admin = new NpgsqlConnection(server.AdminConnectionString))
         {
