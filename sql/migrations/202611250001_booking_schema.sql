@@ -13,14 +13,21 @@
 -- superuser); booking_app is what the application logs in as (or is granted to the login role):
 -- it may only EXECUTE the public API functions.
 -- ---------------------------------------------------------------------------------------------
+-- Roles are cluster-wide while the runner's advisory lock is per database: a migration of another
+-- database may create them at the same moment, so "already exists" is success here.
 do $$
+declare
+  r text;
 begin
-  if not exists (select from pg_catalog.pg_roles where rolname = 'booking_owner') then
-    create role booking_owner nologin;
-  end if;
-  if not exists (select from pg_catalog.pg_roles where rolname = 'booking_app') then
-    create role booking_app nologin;
-  end if;
+  foreach r in array array['booking_owner', 'booking_app'] loop
+    if not exists (select from pg_catalog.pg_roles where rolname = r) then
+      begin
+        execute pg_catalog.format('create role %I nologin', r);
+      exception when duplicate_object or unique_violation then
+        null;
+      end;
+    end if;
+  end loop;
 end
 $$;
 
