@@ -19,18 +19,26 @@ public sealed class BookingStore(NpgsqlDataSource dataSource, IOptions<BookingOp
     private static readonly string CancelSql = EmbeddedSql.Read("sql/queries/cancel_booking.sql");
     private static readonly string GetSql = EmbeddedSql.Read("sql/queries/get_booking.sql");
 
-    public Task<Guid> CreateAsync(Guid accommodationId, string guestId, DateOnly checkIn, DateOnly checkOut, int guests,
-        string? idempotencyKey, CancellationToken ct) =>
-        ScalarAsync<Guid>(CreateSql, new
+    /// <summary>Creates (or, for a replayed idempotency key, finds) the booking and returns it: one database call.</summary>
+    public async Task<BookingResponse> CreateAsync(Guid accommodationId, string guestId, DateOnly checkIn, DateOnly checkOut, int guests,
+        string? idempotencyKey, CancellationToken ct)
+    {
+        var row = await RetryAsync(async token =>
         {
-            AccommodationId = accommodationId,
-            GuestId = guestId,
-            CheckIn = checkIn,
-            CheckOut = checkOut,
-            Guests = guests,
-            options.Value.HoldTtl,
-            IdempotencyKey = idempotencyKey,
+            await using var connection = await dataSource.OpenConnectionAsync(token);
+            return await connection.QuerySingleAsync<BookingRow>(new CommandDefinition(CreateSql, new
+            {
+                AccommodationId = accommodationId,
+                GuestId = guestId,
+                CheckIn = checkIn,
+                CheckOut = checkOut,
+                Guests = guests,
+                options.Value.HoldTtl,
+                IdempotencyKey = idempotencyKey,
+            }, cancellationToken: token));
         }, ct);
+        return BookingResponse.From(row);
+    }
 
     public Task<int> AvailabilityAsync(Guid accommodationId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct) =>
         ScalarAsync<int>(AvailabilitySql, new { AccommodationId = accommodationId, CheckIn = checkIn, CheckOut = checkOut }, ct);

@@ -67,12 +67,10 @@ public sealed class CreateBookingHandler(
 
         try
         {
-            var id = await store.CreateAsync(accommodationId, caller.Subject, checkIn!.Value, checkOut!.Value, guests, idempotencyKey, ct);
-            var booking = await store.GetAsync(id, caller.Subject, ct)
-                ?? throw new InvalidOperationException($"Booking {id} was created but cannot be read back.");
+            var booking = await store.CreateAsync(accommodationId, caller.Subject, checkIn!.Value, checkOut!.Value, guests, idempotencyKey, ct);
             logger.LogInformation("Booking {BookingId} holds accommodation {AccommodationId} from {CheckIn} to {CheckOut} until {HoldExpiresAt}",
-                id, accommodationId, checkIn, checkOut, booking.HoldExpiresAt);
-            return TypedResults.Created(Routes.BookingLocation(id), booking);
+                booking.Id, accommodationId, checkIn, checkOut, booking.HoldExpiresAt);
+            return TypedResults.Created(Routes.BookingLocation(booking.Id), booking);
         }
         catch (Exception e) when (errors.TryMap(e, out var result))
         {

@@ -542,6 +542,46 @@ comment on function public.get_booking(uuid, text) is
   'One booking; with p_guest_id, only when that guest owns it (no row otherwise).';
 
 -- ---------------------------------------------------------------------------------------------
+-- create_booking_returning: create_booking_with_atomic_lock and get_booking in one round trip, for the
+-- HTTP layer. Two statements on purpose: the second one's fresh snapshot sees the row the first inserted
+-- (a single statement wrapping both would read the booking table as it was before the insert).
+-- ---------------------------------------------------------------------------------------------
+create or replace function public.create_booking_returning(
+  p_accommodation_id uuid,
+  p_guest_id         text,
+  p_check_in         date,
+  p_check_out        date,
+  p_guests           integer  default 1,
+  p_hold_ttl         interval default interval '15 minutes',
+  p_status           text     default 'pending',
+  p_idempotency_key  text     default null)
+returns table (
+  id               uuid,
+  accommodation_id uuid,
+  guest_id         text,
+  check_in         date,
+  check_out        date,
+  guests           integer,
+  status           text,
+  hold_expires_at  timestamptz,
+  item_id          uuid,
+  created_at       timestamptz)
+language plpgsql
+security definer
+set search_path = pg_catalog, booking, pg_temp
+as $$
+declare
+  v_id uuid;
+begin
+  v_id := public.create_booking_with_atomic_lock(p_accommodation_id, p_guest_id, p_check_in, p_check_out,
+                                                 p_guests, p_hold_ttl, p_status, p_idempotency_key);
+  return query select * from public.get_booking(v_id, p_guest_id);
+end
+$$;
+comment on function public.create_booking_returning(uuid, text, date, date, integer, interval, text, text) is
+  'create_booking_with_atomic_lock, answering with the booking row (as get_booking) instead of its id. Same errors.';
+
+-- ---------------------------------------------------------------------------------------------
 -- check_for_double_bookings: the audit, recomputed from the bookings table itself.
 -- ---------------------------------------------------------------------------------------------
 create or replace function public.check_for_double_bookings()
@@ -606,6 +646,7 @@ alter function booking.lock_nights(uuid, date, date) owner to booking_owner;
 alter function booking.release_bookings(uuid[], booking.booking_status) owner to booking_owner;
 alter function booking.lock_booking_nights(booking.bookings) owner to booking_owner;
 alter function public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text) owner to booking_owner;
+alter function public.create_booking_returning(uuid, text, date, date, integer, interval, text, text) owner to booking_owner;
 alter function public.check_availability_with_lock(uuid, date, date) owner to booking_owner;
 alter function public.assign_accommodation_item_atomically(uuid, text) owner to booking_owner;
 alter function public.confirm_booking(uuid, text) owner to booking_owner;

@@ -9,6 +9,7 @@ begin;
 
 -- 202611250002_booking_functions
 drop function if exists public.check_for_double_bookings();
+drop function if exists public.create_booking_returning(uuid, text, date, date, integer, interval, text, text);
 drop function if exists public.get_booking(uuid, text);
 drop function if exists public.expire_stale_holds(integer);
 drop function if exists public.cancel_booking(uuid, text);
