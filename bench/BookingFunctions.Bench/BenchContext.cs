@@ -50,6 +50,7 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
         Action<WaitSampler>? inspect = null)
     {
         await database.SettleAsync(ct);
+        var walBefore = await WalAsync(database, ct);
         await using var sampler = WaitSampler.Start(database, TimeSpan.FromMilliseconds(10));
         T result;
         try
@@ -61,12 +62,19 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
             await sampler.StopAsync();
         }
 
+        var wal = (await WalAsync(database, ct)).Minus(walBefore);
         inspect?.Invoke(sampler);
         Profiles.Add(new WorkloadProfile(id, label, sampler.Samples,
             sampler.Waits.OrderByDescending(w => w.Value).Select(w => (w.Key.App, w.Key.Wait, w.Value)).ToList(),
             sampler.Ungranted.ToDictionary(StringComparer.Ordinal),
-            await StatementProfile.TakeAsync(database, 6, ct)));
+            await StatementProfile.TakeAsync(database, 6, ct), wal));
         return result;
+    }
+
+    private static async Task<WalUsage> WalAsync(BenchDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.Admin.OpenConnectionAsync(ct);
+        return await Dapper.SqlMapper.QuerySingleAsync<WalUsage>(connection, new Dapper.CommandDefinition(WalUsage.Query, cancellationToken: ct));
     }
 
     public void Add(ResultRow row) => Rows.Add(row);

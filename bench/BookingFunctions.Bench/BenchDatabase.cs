@@ -62,13 +62,13 @@ public sealed class BenchDatabase : IAsyncDisposable
     public async Task<T?> ScalarAsync<T>(string sql, object? args, CancellationToken ct)
     {
         await using var connection = await Admin.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, commandTimeout: 900, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, commandTimeout: 900, commandType: System.Data.CommandType.Text, cancellationToken: ct));
     }
 
     public async Task ExecuteAsync(string sql, object? args, CancellationToken ct)
     {
         await using var connection = await Admin.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, args, commandTimeout: 900, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(sql, args, commandTimeout: 900, commandType: System.Data.CommandType.Text, cancellationToken: ct));
     }
 
     /// <summary>Flushes dirty pages and clears statement statistics so the next window starts alike.</summary>

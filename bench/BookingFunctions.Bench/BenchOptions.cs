@@ -11,11 +11,16 @@ public sealed record BenchOptions(
     int PortfolioSize,
     int SellOutCapacity,
     int[] HistorySizes,
-    int SingleClientSamples,
     long MaxRequestsPerWorkload,
     string ResultsDirectory,
     string? ConnectionString)
 {
+    /// <summary>
+    /// --experiment NAME: bench/sql/experiments/NAME.sql is applied to the template after the migrations,
+    /// to measure a proposed change of the product's SQL without touching sql/migrations.
+    /// </summary>
+    public string? Experiment { get; init; }
+
     public const string ConnectionStringVariable = "BOOKING_BENCH_CONNECTION_STRING";
 
     public static BenchOptions Parse(string[] args)
@@ -23,7 +28,8 @@ public sealed record BenchOptions(
         var quick = args.Contains("--quick", StringComparer.Ordinal);
         var results = ValueAfter(args, "--results") ?? Path.Combine(RepoRoot(), "bench", "results");
         var connection = Environment.GetEnvironmentVariable(ConnectionStringVariable);
-        return quick
+        var experiment = ValueAfter(args, "--experiment");
+        var options = quick
             ? new BenchOptions(
                 Quick: true,
                 Warmup: TimeSpan.FromSeconds(1),
@@ -35,7 +41,6 @@ public sealed record BenchOptions(
                 SellOutCapacity: 100,
                 // --quick: 0 / 20k / 200k existing bookings instead of 0 / 100k / 1M (load time)
                 HistorySizes: [0, 20_000, 200_000],
-                SingleClientSamples: 400,
                 MaxRequestsPerWorkload: 500_000,
                 ResultsDirectory: results,
                 ConnectionString: string.IsNullOrWhiteSpace(connection) ? null : connection)
@@ -49,10 +54,10 @@ public sealed record BenchOptions(
                 PortfolioSize: 1000,
                 SellOutCapacity: 500,
                 HistorySizes: [0, 100_000, 1_000_000],
-                SingleClientSamples: 2000,
                 MaxRequestsPerWorkload: 5_000_000,
                 ResultsDirectory: results,
                 ConnectionString: string.IsNullOrWhiteSpace(connection) ? null : connection);
+        return options with { Experiment = experiment };
     }
 
     private static string? ValueAfter(string[] args, string name)

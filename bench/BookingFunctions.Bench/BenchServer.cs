@@ -67,7 +67,7 @@ public sealed class BenchServer : IAsyncDisposable
             server = new BenchServer(cluster.ConnectionString, $"local PostgreSQL cluster on 127.0.0.1:{cluster.Port}", cluster, data);
         }
 
-        await server.PrepareTemplateAsync(ct);
+        await server.PrepareTemplateAsync(options.Experiment, ct);
         return server;
     }
 
@@ -102,7 +102,7 @@ public sealed class BenchServer : IAsyncDisposable
         }
     }
 
-    private async Task PrepareTemplateAsync(CancellationToken ct)
+    private async Task PrepareTemplateAsync(string? experiment, CancellationToken ct)
     {
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
@@ -120,6 +120,14 @@ public sealed class BenchServer : IAsyncDisposable
             // the profile snapshot reads pg_stat_statements; the extension fails softly when not preloaded
             await connection.ExecuteAsync(new CommandDefinition("create extension if not exists pg_stat_statements", cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(BenchSql.File("original_design.sql"), cancellationToken: ct));
+            if (experiment is not null)
+            {
+                // comma-separated: several experiments applied in the order given
+                foreach (var name in experiment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(BenchSql.File(Path.Combine("experiments", name + ".sql")), cancellationToken: ct));
+                }
+            }
         }
     }
 }

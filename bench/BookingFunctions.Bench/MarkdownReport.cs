@@ -10,7 +10,12 @@ public static class MarkdownReport
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        md.AppendLine(inv, $"# BookingFunctions bench{(c.Options.Quick ? " (--quick)" : "")}");
+        md.AppendLine(inv, $"# BookingFunctions bench{(c.Options.Quick ? " (--quick)" : "")}{(c.Options.Experiment is { } x ? $" — EXPERIMENT {x}" : "")}");
+        if (c.Options.Experiment is { } experiment)
+        {
+            md.AppendLine();
+            md.AppendLine(inv, $"**Bench-only experiment:** `bench/sql/experiments/{experiment}.sql` was applied on top of sql/migrations. These are not the product's numbers.");
+        }
         md.AppendLine();
         md.AppendLine(inv, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {runTime.TotalMinutes:0.0} min. Server: PostgreSQL {c.Server.ServerVersion}, {c.Server.Source}; " +
                            $"{Environment.ProcessorCount} cores shared by server and clients.");
@@ -63,6 +68,10 @@ public static class MarkdownReport
             var total = p.Waits.Sum(w => w.Count);
             md.AppendLine(string.Create(inv, $"{p.Samples:N0} samples; waits: ") + (total == 0 ? "none" : string.Join(", ",
                 p.Waits.Take(8).Select(w => string.Create(inv, $"{w.App} {w.Wait} {100.0 * w.Count / total:0.0}%")))));
+            var calls = c.Rows.FirstOrDefault(r => r.Id == p.Id)?.Measurement is { } pm ? pm.Ok + pm.Errors.Values.Sum() : 0;
+            md.AppendLine();
+            md.AppendLine(string.Create(inv, $"WAL in the window: {p.Wal.Bytes / 1048576.0:0.0} MiB, {p.Wal.FullPageImages:N0} full-page images") +
+                          (calls > 0 ? string.Create(inv, $"; per call {p.Wal.Bytes / (double)calls / 1024:0.0} KiB, {p.Wal.FullPageImages / (double)calls:0.00} FPI") : "") + ".");
             if (p.Statements.Count > 0)
             {
                 md.AppendLine();

@@ -26,6 +26,10 @@ var ct = cancel.Token;
 AnsiConsole.MarkupLine($"[bold]BookingFunctions bench[/]{(options.Quick ? " (--quick)" : "")}: starting PostgreSQL …");
 await using var server = await BenchServer.StartAsync(options, ct);
 AnsiConsole.MarkupLine(Markup.Escape($"PostgreSQL {server.ServerVersion} ({server.Source}); results to {options.ResultsDirectory}"));
+if (options.Experiment is not null)
+{
+    AnsiConsole.MarkupLine(Markup.Escape($"EXPERIMENT {options.Experiment}: bench/sql/experiments/{options.Experiment}.sql applied on top of the migrations"));
+}
 
 BenchContext? context = null;
 await AnsiConsole.Progress()
@@ -49,7 +53,7 @@ var c = context!;
 var targets = Targets.Evaluate(c);
 ConsoleReport.Print(c, targets);
 
-var name = options.Quick ? "latest-quick" : "latest";
+var name = (options.Quick ? "latest-quick" : "latest") + (options.Experiment is { } e ? "-experiment-" + e : "");
 var chart = Path.Combine(options.ResultsDirectory, name + ".png");
 Directory.CreateDirectory(options.ResultsDirectory);
 ChartWriter.Write(c, chart);

@@ -7,4 +7,13 @@ public sealed record WorkloadProfile(
     long Samples,
     IReadOnlyList<(string App, string Wait, long Count)> Waits,
     IReadOnlyDictionary<string, long> Ungranted,
-    IReadOnlyList<StatementStat> Statements);
+    IReadOnlyList<StatementStat> Statements,
+    WalUsage Wal);
+
+/// <summary>pg_stat_wal difference over one measured window (cluster-wide; only the workload writes then).</summary>
+public sealed record WalUsage(long Records, long FullPageImages, long Bytes)
+{
+    public const string Query = "select wal_records as Records, wal_fpi as FullPageImages, wal_bytes::bigint as Bytes from pg_stat_wal";
+
+    public WalUsage Minus(WalUsage before) => new(Records - before.Records, FullPageImages - before.FullPageImages, Bytes - before.Bytes);
+}
