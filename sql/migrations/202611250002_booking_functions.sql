@@ -348,49 +348,57 @@ begin
   loop
     -- First pass skips items other assigners hold, so they spread over different items without
     -- waiting. Only when that finds nothing do we wait for held items: one may turn out free for us.
-    if not v_wait then
-      select i.id into v_item
-        from booking.accommodation_items i
-       where i.accommodation_id = v_booking.accommodation_id and i.active
-         and i.id <> all (v_tried)
-         and not exists (select 1 from booking.bookings o
-                          where o.item_id = i.id and o.status in ('pending', 'confirmed')
-                            and o.stay && v_booking.stay)
-       order by i.label, i.id
-       limit 1
-         for update of i skip locked;
-      if not found then
-        v_wait := true;
-        continue;
+    -- Each candidate is tried in a subtransaction, so a rejected one is unlocked at once: an
+    -- assigner never holds one item while waiting for another, and assigners cannot deadlock.
+    v_item := null;
+    begin
+      if not v_wait then
+        select i.id into v_item
+          from booking.accommodation_items i
+         where i.accommodation_id = v_booking.accommodation_id and i.active
+           and i.id <> all (v_tried)
+           and not exists (select 1 from booking.bookings o
+                            where o.item_id = i.id and o.status in ('pending', 'confirmed')
+                              and o.stay && v_booking.stay)
+         order by i.label, i.id
+         limit 1
+           for update of i skip locked;
+      else
+        select i.id into v_item
+          from booking.accommodation_items i
+         where i.accommodation_id = v_booking.accommodation_id and i.active
+           and i.id <> all (v_tried)
+           and not exists (select 1 from booking.bookings o
+                            where o.item_id = i.id and o.status in ('pending', 'confirmed')
+                              and o.stay && v_booking.stay)
+         order by i.label, i.id
+         limit 1
+           for update of i;
       end if;
-    else
-      select i.id into v_item
-        from booking.accommodation_items i
-       where i.accommodation_id = v_booking.accommodation_id and i.active
-         and i.id <> all (v_tried)
-         and not exists (select 1 from booking.bookings o
-                          where o.item_id = i.id and o.status in ('pending', 'confirmed')
-                            and o.stay && v_booking.stay)
-       order by i.label, i.id
-       limit 1
-         for update of i;
-      if not found then
-        raise exception using errcode = 'BK004',
-          message = 'No room of this type is free for every night of this stay.';
-      end if;
-    end if;
 
-    -- The candidate was chosen on this statement's snapshot; an assigner that held the item lock
-    -- until just now may have committed it to an overlapping stay. Re-check on a fresh snapshot.
-    if not exists (select 1 from booking.bookings o
+      if v_item is not null then
+        -- The candidate was chosen on this statement's snapshot; an assigner that held the item
+        -- until just now may have given it to an overlapping stay. Re-check on a fresh snapshot.
+        if exists (select 1 from booking.bookings o
                     where o.item_id = v_item and o.status in ('pending', 'confirmed')
                       and o.stay && v_booking.stay) then
-      update booking.bookings set item_id = v_item, updated_at = now() where id = v_booking.id;
-      insert into booking.booking_events (booking_id, accommodation_id, event, detail)
-      values (v_booking.id, v_booking.accommodation_id, 'item_assigned', pg_catalog.jsonb_build_object('item_id', v_item));
-      return v_item;
+          raise exception using errcode = 'BKR01', message = 'item taken meanwhile';
+        end if;
+        update booking.bookings set item_id = v_item, updated_at = now() where id = v_booking.id;
+        insert into booking.booking_events (booking_id, accommodation_id, event, detail)
+        values (v_booking.id, v_booking.accommodation_id, 'item_assigned', pg_catalog.jsonb_build_object('item_id', v_item));
+        return v_item;
+      end if;
+    exception when sqlstate 'BKR01' then
+      v_tried := v_tried || v_item;
+      continue;
+    end;
+
+    if v_wait then
+      raise exception using errcode = 'BK004',
+        message = 'No room of this type is free for every night of this stay.';
     end if;
-    v_tried := v_tried || v_item;
+    v_wait := true;
   end loop;
 end
 $$;

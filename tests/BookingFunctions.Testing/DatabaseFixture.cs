@@ -1,10 +1,8 @@
-using System.Runtime.Versioning;
 using Xunit;
 
 namespace BookingFunctions.Testing;
 
 /// <summary>Class fixture: a fresh migrated database for the test class.</summary>
-[UnsupportedOSPlatform("windows")]
 public sealed class DatabaseFixture : IAsyncLifetime
 {
     private TestDatabase? _database;

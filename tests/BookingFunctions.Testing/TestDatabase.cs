@@ -1,11 +1,9 @@
-using System.Runtime.Versioning;
 using Dapper;
 using Npgsql;
 
 namespace BookingFunctions.Testing;
 
 /// <summary>A database of its own for one test class, migrated, dropped at the end.</summary>
-[UnsupportedOSPlatform("windows")]
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly TestDatabaseServer _server;

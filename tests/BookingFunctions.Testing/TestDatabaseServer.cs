@@ -1,4 +1,3 @@
-using System.Runtime.Versioning;
 using BookingFunctions.Database;
 using BookingFunctions.LocalPostgres;
 using Dapper;
@@ -15,7 +14,6 @@ namespace BookingFunctions.Testing;
 /// 3. a throwaway cluster from the local PostgreSQL binaries (works as root, as CI runs).
 /// Each test class gets its own database, copied from a migrated template, so classes run in parallel.
 /// </summary>
-[UnsupportedOSPlatform("windows")]
 public sealed class TestDatabaseServer
 {
     public const string ConnectionStringVariable = "BOOKING_TEST_CONNECTION_STRING";

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.Versioning;
 using Npgsql;
 
 namespace BookingFunctions.LocalPostgres;
@@ -10,7 +9,6 @@ namespace BookingFunctions.LocalPostgres;
 /// initdb and postgres refuse to run as root, so as root the cluster belongs to the `postgres` service
 /// user (created as `bookingpg` when the machine has none).
 /// </summary>
-[UnsupportedOSPlatform("windows")]
 public sealed class LocalPostgresCluster : IAsyncDisposable
 {
     private readonly string _pgCtl;
@@ -90,7 +88,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             }
         }
 
-        File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            // initdb refuses a data directory readable by others
+            File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         if (File.Exists(Path.Combine(data, "PG_VERSION")))
         {
             return;

@@ -1,0 +1,29 @@
+namespace BookingFunctions;
+
+/// <summary>API behaviour, bound from the "Booking" section.</summary>
+public sealed class BookingOptions
+{
+    public const string Section = "Booking";
+
+    /// <summary>How long a new booking holds its room before it must be confirmed (DB allows up to 1 day).</summary>
+    public TimeSpan HoldTtl { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Largest accepted request body; a booking request is a few hundred bytes.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>max-age of availability responses: short, so a cached "3 left" is never stale for long.</summary>
+    public int AvailabilityCacheSeconds { get; set; } = 10;
+
+    /// <summary>Attempts for a call that failed with 40001 / 40P01 (the server rolled it back, so retrying is safe).</summary>
+    public int TransientRetryAttempts { get; set; } = 3;
+
+    /// <summary>Seconds a client is told to wait (Retry-After) when the database is busy or unreachable.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
+
+    internal static bool IsValid(BookingOptions o) =>
+        o.HoldTtl > TimeSpan.Zero && o.HoldTtl <= TimeSpan.FromDays(1)
+        && o.MaxRequestBodyBytes is >= 256 and <= 1024 * 1024
+        && o.AvailabilityCacheSeconds is >= 0 and <= 3600
+        && o.TransientRetryAttempts is >= 1 and <= 10
+        && o.RetryAfterSeconds is >= 1 and <= 300;
+}

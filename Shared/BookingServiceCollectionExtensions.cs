@@ -1,0 +1,57 @@
+using BookingFunctions.Bookings;
+using BookingFunctions.Database;
+using BookingFunctions.Errors;
+using BookingFunctions.Identity;
+using BookingFunctions.Monitoring;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace BookingFunctions;
+
+/// <summary>The one registration both hosts call: options (validated on start), data source, identity, handlers, monitor.</summary>
+public static class BookingServiceCollectionExtensions
+{
+    public static IServiceCollection AddBooking(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<BookingOptions>().Bind(configuration.GetSection(BookingOptions.Section))
+            .Validate(BookingOptions.IsValid, "Booking: HoldTtl must be in (0, 1 day], MaxRequestBodyBytes 256..1 MiB, the rest in range.")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Configure(o => o.ConnectionString ??= configuration.GetConnectionString(DatabaseOptions.ConnectionStringName)
+                ?? configuration[DatabaseOptions.ConnectionStringName])
+            .Validate(DatabaseOptions.IsValid, $"Set ConnectionStrings:{DatabaseOptions.ConnectionStringName} (or the {DatabaseOptions.ConnectionStringName} app setting).")
+            .ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
+            .Validate(AuthOptions.IsValid, "Booking:Auth needs Audience and either Authority or DevSigningKey (≥ 32 bytes) with Issuer.")
+            .ValidateOnStart();
+        services.AddOptions<MonitorOptions>().Bind(configuration.GetSection(MonitorOptions.Section))
+            .Configure(o => o.Schedule = configuration[MonitorOptions.ScheduleSetting] is { Length: > 0 } s ? s : o.Schedule)
+            .Validate(MonitorOptions.IsValid, $"{MonitorOptions.ScheduleSetting} must be a six-field CRON expression (seconds first).")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+
+        // One pool for the whole app; a host-registered TokenCredential (or DefaultAzureCredential) when Entra ID is on.
+        services.TryAddSingleton<NpgsqlDataSource>(BookingDataSource.Build);
+
+        services.TryAddSingleton<BearerTokenValidator>();
+        services.TryAddSingleton<CallerAuthenticator>();
+        services.TryAddSingleton<DatabaseErrorMapper>();
+        services.TryAddSingleton<BookingStore>();
+        services.TryAddSingleton<BookingAction>();
+        services.TryAddSingleton<CreateBookingHandler>();
+        services.TryAddSingleton<AvailabilityHandler>();
+        services.TryAddSingleton<AssignItemHandler>();
+        services.TryAddSingleton<ConfirmBookingHandler>();
+        services.TryAddSingleton<CancelBookingHandler>();
+        services.TryAddSingleton<GetBookingHandler>();
+        services.TryAddSingleton<DoubleBookingMonitor>();
+        services.TryAddTransient<MigrationRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,68 @@
+using BookingFunctions.Database;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BookingFunctions.Bookings;
+
+/// <summary>
+/// Calls the database API functions, one method each. The app role may only EXECUTE them, so every
+/// decision (locks, capacity, ownership) happens inside PostgreSQL; this class only passes arguments.
+/// <c>guestId</c> null means "staff: any booking".
+/// </summary>
+public sealed class BookingStore(NpgsqlDataSource dataSource, IOptions<BookingOptions> options, TimeProvider time)
+{
+    private static readonly string CreateSql = EmbeddedSql.Read("sql/queries/create_booking.sql");
+    private static readonly string AvailabilitySql = EmbeddedSql.Read("sql/queries/check_availability.sql");
+    private static readonly string AssignItemSql = EmbeddedSql.Read("sql/queries/assign_item.sql");
+    private static readonly string ConfirmSql = EmbeddedSql.Read("sql/queries/confirm_booking.sql");
+    private static readonly string CancelSql = EmbeddedSql.Read("sql/queries/cancel_booking.sql");
+    private static readonly string GetSql = EmbeddedSql.Read("sql/queries/get_booking.sql");
+
+    public Task<Guid> CreateAsync(Guid accommodationId, string guestId, DateOnly checkIn, DateOnly checkOut, int guests,
+        string? idempotencyKey, CancellationToken ct) =>
+        ScalarAsync<Guid>(CreateSql, new
+        {
+            AccommodationId = accommodationId,
+            GuestId = guestId,
+            CheckIn = checkIn,
+            CheckOut = checkOut,
+            Guests = guests,
+            options.Value.HoldTtl,
+            IdempotencyKey = idempotencyKey,
+        }, ct);
+
+    public Task<int> AvailabilityAsync(Guid accommodationId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct) =>
+        ScalarAsync<int>(AvailabilitySql, new { AccommodationId = accommodationId, CheckIn = checkIn, CheckOut = checkOut }, ct);
+
+    public Task<Guid> AssignItemAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
+        ScalarAsync<Guid>(AssignItemSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+
+    public Task<string> ConfirmAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
+        ScalarAsync<string>(ConfirmSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+
+    public Task<string> CancelAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
+        ScalarAsync<string>(CancelSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+
+    public async Task<BookingResponse?> GetAsync(Guid bookingId, string? guestId, CancellationToken ct)
+    {
+        var row = await RetryAsync(async token =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(token);
+            return await connection.QuerySingleOrDefaultAsync<BookingRow>(
+                new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token));
+        }, ct);
+        return row is null ? null : BookingResponse.From(row);
+    }
+
+    private Task<T> ScalarAsync<T>(string sql, object args, CancellationToken ct) =>
+        RetryAsync(async token =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(token);
+            return await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, cancellationToken: token))
+                ?? throw new InvalidOperationException("The database function returned null.");
+        }, ct);
+
+    private Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
+        TransientRetry.RunAsync(options.Value.TransientRetryAttempts, time, call, ct);
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace BookingFunctions.Bookings;
+
+/// <summary>
+/// The request checks that need no database: the same limits the database enforces (so a bad request never
+/// costs a connection), reported per field.
+/// </summary>
+public static class StayRules
+{
+    public const int MaxNights = 365;
+    public const int MinGuests = 1;
+    public const int MaxGuests = 50;
+
+    /// <summary>Arrivals may be as early as yesterday (UTC): guests east of UTC can still book "tonight".</summary>
+    public const int ArrivalGraceDays = 1;
+
+    public const int MaxDaysAhead = 730;
+
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public static DateOnly? ParseDate(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors[field] = [$"{field} is required (yyyy-MM-dd)."];
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            errors[field] = [$"{field} must be an ISO-8601 date (yyyy-MM-dd)."];
+            return null;
+        }
+
+        return date;
+    }
+
+    /// <summary>Order and length of the stay; with <paramref name="today"/>, also the bookable window.</summary>
+    public static void CheckStay(DateOnly? checkIn, DateOnly? checkOut, DateOnly? today, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (checkIn is not { } from || checkOut is not { } to)
+        {
+            return;
+        }
+
+        if (to <= from)
+        {
+            errors["checkOut"] = ["checkOut must be after checkIn."];
+        }
+        else if (to.DayNumber - from.DayNumber > MaxNights)
+        {
+            errors["checkOut"] = [$"A stay can be at most {MaxNights} nights."];
+        }
+
+        if (today is { } t)
+        {
+            if (from < t.AddDays(-ArrivalGraceDays))
+            {
+                errors["checkIn"] = ["checkIn is in the past."];
+            }
+            else if (from > t.AddDays(MaxDaysAhead))
+            {
+                errors["checkIn"] = [$"checkIn can be at most {MaxDaysAhead} days ahead."];
+            }
+        }
+    }
+
+    public static void CheckGuests(int guests, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (guests is < MinGuests or > MaxGuests)
+        {
+            errors["guests"] = [$"guests must be between {MinGuests} and {MaxGuests}."];
+        }
+    }
+
+    /// <summary>Printable ASCII, 1–200 characters: what a UUID or any client-made token fits in.</summary>
+    public static bool IsValidIdempotencyKey(string key) =>
+        key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
+}

@@ -1,0 +1,33 @@
+namespace BookingFunctions.Database;
+
+/// <summary>
+/// Where the database is and how to log in. The connection string comes from <c>ConnectionStrings:BookingDb</c>
+/// or the <c>BookingDb</c> app setting; the rest from "Booking:Database".
+/// </summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Booking:Database";
+    public const string ConnectionStringName = "BookingDb";
+
+    /// <summary>Azure Database for PostgreSQL's Entra ID token audience.</summary>
+    public const string EntraIdScope = "https://ossrdbms-aad.database.windows.net/.default";
+
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Log in with an Entra ID access token as the password (no secret in configuration).</summary>
+    public bool UseEntraId { get; set; }
+
+    /// <summary>User-assigned managed identity to use; empty = DefaultAzureCredential's own choice.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>How often a fresh token is fetched. Entra ID tokens live 60–90 minutes: refresh well before.</summary>
+    public TimeSpan TokenRefreshInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How soon to try again after a failed token fetch.</summary>
+    public TimeSpan TokenRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal static bool IsValid(DatabaseOptions o) =>
+        !string.IsNullOrWhiteSpace(o.ConnectionString)
+        && o.TokenRefreshInterval > TimeSpan.Zero
+        && o.TokenRetryInterval > TimeSpan.Zero;
+}

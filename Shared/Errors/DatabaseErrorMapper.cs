@@ -1,0 +1,70 @@
+using System.Globalization;
+using BookingFunctions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BookingFunctions.Errors;
+
+/// <summary>
+/// The one place that turns database failures into problem responses. The BKxxx messages are written for
+/// guests ("All 12 rooms are taken on 2026-12-24."), so they become the <c>detail</c> as they are.
+/// Anything not listed here is not ours to explain: it propagates and becomes a logged 500.
+/// </summary>
+public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogger<DatabaseErrorMapper> logger)
+{
+    public bool TryMap(Exception exception, out IResult result)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        result = exception switch
+        {
+            PostgresException { SqlState: "BK001" } e => Problem(e, 409, "Fully booked", ProblemTypes.FullyBooked),
+            PostgresException { SqlState: "BK002" } e => Problem(e, 404, "Accommodation not found", ProblemTypes.AccommodationNotFound),
+            PostgresException { SqlState: "BK003" } e => Problem(e, 400, "Invalid stay", ProblemTypes.InvalidStay),
+            PostgresException { SqlState: "BK004" } e => Problem(e, 409, "No free room", ProblemTypes.NoFreeItem),
+            PostgresException { SqlState: "BK005" } e => Problem(e, 409, "Hold expired", ProblemTypes.HoldExpired),
+            PostgresException { SqlState: "BK006" } e => Problem(e, 404, "Booking not found", ProblemTypes.BookingNotFound),
+            PostgresException { SqlState: "BK007" } e => Problem(e, 422, "Idempotency key reused", ProblemTypes.IdempotencyKeyReused),
+            PostgresException { SqlState: "BK008" } e => Problem(e, 409, "Invalid booking state", ProblemTypes.InvalidState),
+            PostgresException { SqlState: "BK009" } e => Problem(e, 400, "Invalid argument", ProblemTypes.InvalidArgument),
+            PostgresException { SqlState: "55P03" } e => Busy(e),
+            // still 40001/40P01 after the retries: tell the client to come back rather than fail hard
+            PostgresException { SqlState: "40001" or "40P01" } e => Busy(e),
+            _ when IsUnavailable(exception) => Unavailable(exception),
+            _ => null!,
+        };
+        return result is not null;
+    }
+
+    /// <summary>Server going away, connection refused or broken, pool or command timeouts, too many connections.</summary>
+    internal static bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || p.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "57014",
+        NpgsqlException n => n.IsTransient || n.InnerException is TimeoutException or System.Net.Sockets.SocketException or IOException,
+        TimeoutException => true,
+        _ => false,
+    };
+
+    private static ProblemHttpResult Problem(PostgresException e, int status, string title, string type) =>
+        TypedResults.Problem(e.MessageText, statusCode: status, title: title, type: type);
+
+    private HeaderResult Busy(PostgresException e)
+    {
+        logger.LogWarning("Database busy ({SqlState}): {Message}", e.SqlState, e.MessageText);
+        return RetryLater("The booking system is busy right now. Please try again in a moment.", "Busy", ProblemTypes.Busy);
+    }
+
+    private HeaderResult Unavailable(Exception e)
+    {
+        logger.LogWarning(e, "Database unavailable: {ExceptionType}", e.GetType().Name);
+        return RetryLater("The booking system is temporarily unavailable. Please try again shortly.", "Service unavailable",
+            ProblemTypes.Unavailable);
+    }
+
+    private HeaderResult RetryLater(string detail, string title, string type) =>
+        new(TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title, type: type),
+            ("Retry-After", options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,29 @@
+using BookingFunctions.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace BookingFunctions.Errors;
+
+/// <summary>Problem responses that do not come from the database: request validation and authentication.</summary>
+public static class Problems
+{
+    public static IResult Validation(IDictionary<string, string[]> errors, string detail = "The request is not valid.") =>
+        TypedResults.ValidationProblem(errors, detail, title: "Invalid request", type: ProblemTypes.Validation);
+
+    public static IResult Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] }, message);
+
+    public static IResult UnsupportedMediaType() =>
+        TypedResults.Problem("Send the request body as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type", type: ProblemTypes.UnsupportedMediaType);
+
+    /// <summary>401 with the RFC 6750 challenge; the detail never says which check failed (no oracle).</summary>
+    public static IResult Unauthenticated() =>
+        new HeaderResult(
+            TypedResults.Problem("Sign in again: a valid bearer token is required.", statusCode: StatusCodes.Status401Unauthorized,
+                title: "Unauthenticated", type: ProblemTypes.Unauthenticated),
+            ("WWW-Authenticate", "Bearer error=\"invalid_token\""));
+
+    public static IResult BookingNotFound() =>
+        TypedResults.Problem("This booking does not exist.", statusCode: StatusCodes.Status404NotFound,
+            title: "Booking not found", type: ProblemTypes.BookingNotFound);
+}

@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Text.Json;
+using BookingFunctions.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace BookingFunctions.Http;
+
+/// <summary>
+/// Reads a JSON body strictly: size-limited (read no further than the limit, whatever Content-Length
+/// claims), unknown members rejected, no comments or trailing commas, no numbers in strings. A failure is a
+/// ready 400/415 problem naming the offending field.
+/// </summary>
+public static class JsonBody
+{
+    public static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        AllowTrailingCommas = false,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+        AllowDuplicateProperties = false,
+        MaxDepth = 8,
+    };
+
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsJson(request.ContentType))
+        {
+            return (null, Problems.UnsupportedMediaType());
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
+        try
+        {
+            var length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, maxBytes + 1 - length), ct)) > 0)
+            {
+                length += read;
+                if (length > maxBytes)
+                {
+                    return (null, TooLarge(maxBytes));
+                }
+            }
+
+            if (length == 0)
+            {
+                return (null, Problems.Validation("body", "A JSON request body is required."));
+            }
+
+            var value = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), Strict);
+            return value is null
+                ? (null, Problems.Validation("body", "The request body must be a JSON object."))
+                : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.Validation(FieldOf(e.Path), Describe(e)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            || (contentType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                && contentType.Split(';')[0].EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
+
+    private static IResult TooLarge(int maxBytes) =>
+        Problems.Validation("body", $"The request body is larger than {maxBytes} bytes.");
+
+    /// <summary>"$.guests" → "guests"; the root or an unknown position → "body".</summary>
+    private static string FieldOf(string? path) =>
+        path is null || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+
+    // JsonException messages name .NET types and parser internals; a client gets a plain sentence instead.
+    private static string Describe(JsonException e) =>
+        e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "This field is not part of the request."
+            : e.Path is null || e.Path == "$"
+                ? "The request body is not valid JSON."
+                : "This field has the wrong type or format.";
+}

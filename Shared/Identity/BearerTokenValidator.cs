@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BookingFunctions.Identity;
+
+/// <summary>
+/// Validates bearer JWTs: signature, issuer, audience, lifetime (expiry required), with the algorithms
+/// pinned so neither "none" nor an HMAC-with-the-public-key confusion can pass. Done in the handlers'
+/// path rather than by authentication middleware, because the Functions worker and Kestrel would otherwise
+/// need two different pipelines to behave the same.
+/// </summary>
+public sealed class BearerTokenValidator
+{
+    private static readonly string[] AsymmetricAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly TokenValidationParameters _parameters;
+
+    public BearerTokenValidator(IOptions<AuthOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var o = options.Value;
+        _parameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidAudience = o.Audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = o.ClockSkew,
+            NameClaimType = "sub",
+        };
+
+        if (AuthOptions.HasDevKey(o))
+        {
+            _parameters.ValidIssuer = o.Issuer;
+            _parameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(o.DevSigningKey!));
+            _parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        }
+        else
+        {
+            var metadata = $"{o.Authority!.TrimEnd('/')}/.well-known/openid-configuration";
+            // Caches the signing keys and refreshes them (key rotation) without a restart.
+            _parameters.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                metadata, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = o.RequireHttpsMetadata });
+            if (!string.IsNullOrWhiteSpace(o.Issuer))
+            {
+                _parameters.ValidIssuer = o.Issuer;
+            }
+
+            _parameters.ValidAlgorithms = AsymmetricAlgorithms;
+        }
+    }
+
+    /// <returns>The token's claims, or null when the token is not acceptable for any reason.</returns>
+    public async Task<ClaimsIdentity?> ValidateAsync(string token, CancellationToken ct)
+    {
+        if (!_handler.CanReadToken(token))
+        {
+            return null;
+        }
+
+        var result = await _handler.ValidateTokenAsync(token, _parameters).WaitAsync(ct);
+        return result.IsValid ? result.ClaimsIdentity : null;
+    }
+}

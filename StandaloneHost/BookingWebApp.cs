@@ -1,0 +1,32 @@
+using BookingFunctions.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BookingFunctions.StandaloneHost;
+
+/// <summary>
+/// Builds the standalone host. Public so tests and a dev runner can start it in-process on a URL of their
+/// choice (e.g. <c>--urls http://127.0.0.1:0</c>) and adjust services or configuration first.
+/// </summary>
+public static class BookingWebApp
+{
+    public const string OpenApiDocumentName = "v1";
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.Services.AddBooking(builder.Configuration);
+        builder.Services.AddOpenApi(OpenApiDocumentName);
+        builder.Services.AddHostedService<MonitorService>();
+
+        var app = builder.Build();
+        // Unhandled errors become a logged 500 problem+json without exception details.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}");
+        app.MapBookingApi();
+        return app;
+    }
+}

@@ -1,0 +1,1 @@
+select cancel_booking(@BookingId, @GuestId)

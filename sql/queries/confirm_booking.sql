@@ -1,0 +1,1 @@
+select confirm_booking(@BookingId, @GuestId)

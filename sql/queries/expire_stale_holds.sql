@@ -1,0 +1,1 @@
+select expire_stale_holds(@Limit)
