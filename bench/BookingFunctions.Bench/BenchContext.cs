@@ -51,6 +51,7 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
     {
         await database.SettleAsync(ct);
         var walBefore = await WalAsync(database, ct);
+        var loadBefore = LoadAverage();
         await using var sampler = WaitSampler.Start(database, TimeSpan.FromMilliseconds(10));
         T result;
         try
@@ -64,11 +65,24 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
 
         var wal = (await WalAsync(database, ct)).Minus(walBefore);
         inspect?.Invoke(sampler);
-        Profiles.Add(new WorkloadProfile(id, label, sampler.Samples,
+        Profiles.Add(new WorkloadProfile(Server.UseExperiment ? id + "+x" : id, Server.UseExperiment ? label + " [EXPERIMENT]" : label, sampler.Samples,
             sampler.Waits.OrderByDescending(w => w.Value).Select(w => (w.Key.App, w.Key.Wait, w.Value)).ToList(),
             sampler.Ungranted.ToDictionary(StringComparer.Ordinal),
-            await StatementProfile.TakeAsync(database, 6, ct), wal));
+            await StatementProfile.TakeAsync(database, 6, ct), wal, $"load average {loadBefore} before, {LoadAverage()} after"));
         return result;
+    }
+
+    /// <summary>1-minute load average: this box has 2 cores, anything else running shows up here.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     private static async Task<WalUsage> WalAsync(BenchDatabase database, CancellationToken ct)
@@ -77,5 +91,10 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
         return await Dapper.SqlMapper.QuerySingleAsync<WalUsage>(connection, new Dapper.CommandDefinition(WalUsage.Query, cancellationToken: ct));
     }
 
-    public void Add(ResultRow row) => Rows.Add(row);
+    public void Finding(string text) => Findings.Add(Server.UseExperiment ? $"[EXPERIMENT {Options.Experiment}] {text}" : text);
+
+    /// <summary>Rows of the experiment variant get "+x" on their id and the experiment's name on their label.</summary>
+    public void Add(ResultRow row) => Rows.Add(Server.UseExperiment
+        ? row with { Id = row.Id + "+x", Label = $"{row.Label} [EXPERIMENT {Options.Experiment}]" }
+        : row);
 }

@@ -17,6 +17,9 @@ public sealed class BenchServer : IAsyncDisposable
 {
     private const string Template = "bench_template";
 
+    // --experiment: the same migrations plus bench/sql/experiments/NAME.sql, used for the "+x" rows
+    private const string ExperimentTemplate = "bench_template_x";
+
     // Same for every workload of a run. pg_stat_statements (track = all, so statements inside the
     // plpgsql functions show up) is how the report profiles each workload; the rest only keeps
     // checkpoints and autovacuum of the bulk loads out of the measured windows.
@@ -51,6 +54,9 @@ public sealed class BenchServer : IAsyncDisposable
 
     public string ServerVersion { get; private set; } = "";
 
+    /// <summary>While true, new workload databases come from the experiment template.</summary>
+    public bool UseExperiment { get; set; }
+
     public static async Task<BenchServer> StartAsync(BenchOptions options, CancellationToken ct)
     {
         BenchServer server;
@@ -74,12 +80,13 @@ public sealed class BenchServer : IAsyncDisposable
     /// <summary>A fresh migrated database for one workload; clients go through one pooled data source.</summary>
     public async Task<BenchDatabase> CreateDatabaseAsync(string hint, int poolSize, CancellationToken ct)
     {
-        var name = $"bench_{Interlocked.Increment(ref _databases):00}_{hint}".ToLowerInvariant();
+        var name = $"bench_{Interlocked.Increment(ref _databases):00}_{hint}{(UseExperiment ? "_x" : "")}".ToLowerInvariant();
+        var template = UseExperiment ? ExperimentTemplate : Template;
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
             await admin.OpenAsync(ct);
             await admin.ExecuteAsync(new CommandDefinition($"drop database if exists \"{name}\" with (force)", cancellationToken: ct));
-            await admin.ExecuteAsync(new CommandDefinition($"create database \"{name}\" template \"{Template}\"", cancellationToken: ct));
+            await admin.ExecuteAsync(new CommandDefinition($"create database \"{name}\" template \"{template}\"", cancellationToken: ct));
         }
 
         return new BenchDatabase(this, name, poolSize);
@@ -108,25 +115,37 @@ public sealed class BenchServer : IAsyncDisposable
         {
             await admin.OpenAsync(ct);
             ServerVersion = await admin.ExecuteScalarAsync<string>(new CommandDefinition("show server_version", cancellationToken: ct)) ?? "";
-            await admin.ExecuteAsync(new CommandDefinition($"drop database if exists \"{Template}\" with (force)", cancellationToken: ct));
-            await admin.ExecuteAsync(new CommandDefinition($"create database \"{Template}\"", cancellationToken: ct));
         }
 
-        var templateConnection = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = Template, Pooling = false }.ConnectionString;
-        await using (var dataSource = NpgsqlDataSource.Create(templateConnection))
+        await BuildTemplateAsync(Template, null, ct);
+        if (experiment is not null)
         {
-            await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(ct);
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            // the profile snapshot reads pg_stat_statements; the extension fails softly when not preloaded
-            await connection.ExecuteAsync(new CommandDefinition("create extension if not exists pg_stat_statements", cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(BenchSql.File("original_design.sql"), cancellationToken: ct));
-            if (experiment is not null)
+            await BuildTemplateAsync(ExperimentTemplate, experiment, ct);
+        }
+    }
+
+    private async Task BuildTemplateAsync(string template, string? experiment, CancellationToken ct)
+    {
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync(ct);
+            await admin.ExecuteAsync(new CommandDefinition($"drop database if exists \"{template}\" with (force)", cancellationToken: ct));
+            await admin.ExecuteAsync(new CommandDefinition($"create database \"{template}\"", cancellationToken: ct));
+        }
+
+        var templateConnection = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = template, Pooling = false }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(templateConnection);
+        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // the profile snapshot reads pg_stat_statements; the extension fails softly when not preloaded
+        await connection.ExecuteAsync(new CommandDefinition("create extension if not exists pg_stat_statements", cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(BenchSql.File("original_design.sql"), cancellationToken: ct));
+        if (experiment is not null)
+        {
+            // comma-separated: several experiments applied in the order given
+            foreach (var name in experiment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                // comma-separated: several experiments applied in the order given
-                foreach (var name in experiment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(BenchSql.File(Path.Combine("experiments", name + ".sql")), cancellationToken: ct));
-                }
+                await connection.ExecuteAsync(new CommandDefinition(BenchSql.File(Path.Combine("experiments", name + ".sql")), cancellationToken: ct));
             }
         }
     }

@@ -68,9 +68,11 @@ public static class MarkdownReport
             var total = p.Waits.Sum(w => w.Count);
             md.AppendLine(string.Create(inv, $"{p.Samples:N0} samples; waits: ") + (total == 0 ? "none" : string.Join(", ",
                 p.Waits.Take(8).Select(w => string.Create(inv, $"{w.App} {w.Wait} {100.0 * w.Count / total:0.0}%")))));
-            var calls = c.Rows.FirstOrDefault(r => r.Id == p.Id)?.Measurement is { } pm ? pm.Ok + pm.Errors.Values.Sum() : 0;
+            // W5's window holds both its rows: count writers and readers
+            var calls = c.Rows.Where(r => r.Id == p.Id || (p.Id == "W5" && r.Id.StartsWith("W5", StringComparison.Ordinal)))
+                .Sum(r => r.Measurement is { } pm ? pm.Ok + pm.Errors.Values.Sum() : 0);
             md.AppendLine();
-            md.AppendLine(string.Create(inv, $"WAL in the window: {p.Wal.Bytes / 1048576.0:0.0} MiB, {p.Wal.FullPageImages:N0} full-page images") +
+            md.AppendLine(string.Create(inv, $"Machine: {p.MachineLoad}. WAL in the window: {p.Wal.Bytes / 1048576.0:0.0} MiB, {p.Wal.FullPageImages:N0} full-page images") +
                           (calls > 0 ? string.Create(inv, $"; per call {p.Wal.Bytes / (double)calls / 1024:0.0} KiB, {p.Wal.FullPageImages / (double)calls:0.00} FPI") : "") + ".");
             if (p.Statements.Count > 0)
             {

@@ -41,12 +41,27 @@ await AnsiConsole.Progress()
         // Order: ceilings and the original design first, so every later row has its references.
         await CeilingWorkloads.RunAsync(context, ct);
         await OriginalDesignWorkload.RunAsync(context, ct);
-        await HotPropertyWorkload.RunAsync(context, ct);
-        await FlashSaleWorkload.RunAsync(context, ct);
-        await PortfolioWorkload.RunAsync(context, ct);
-        await ReadsUnderWritesWorkload.RunAsync(context, ct);
-        await HttpEndToEndWorkload.RunAsync(context, ct);
-        await HistoryGrowthWorkload.RunAsync(context, ct);
+        Func<BenchContext, CancellationToken, Task>[] product =
+        [
+            HotPropertyWorkload.RunAsync,
+            FlashSaleWorkload.RunAsync,
+            PortfolioWorkload.RunAsync,
+            ReadsUnderWritesWorkload.RunAsync,
+            HttpEndToEndWorkload.RunAsync,
+            HistoryGrowthWorkload.RunAsync,
+        ];
+        foreach (var workload in product)
+        {
+            server.UseExperiment = false;
+            await workload(context, ct);
+            if (options.Experiment is not null)
+            {
+                // A/B back to back: the machine's background load hits both variants alike
+                server.UseExperiment = true;
+                await workload(context, ct);
+                server.UseExperiment = false;
+            }
+        }
     });
 
 var c = context!;

@@ -54,7 +54,7 @@ public static class FlashSaleWorkload
         var audit = await AuditResult.RunAsync(db, ct);
         var refused = m.Errors.GetValueOrDefault("BK001");
         var exact = m.Ok == capacity && stored == capacity && refused == c.Options.Clients && m.Errors.Count == 1;
-        c.Findings.Add($"W2 sell-out: capacity {capacity}, winners {m.Ok} (stored active bookings {stored}), " +
+        c.Finding($"W2 sell-out: capacity {capacity}, winners {m.Ok} (stored active bookings {stored}), " +
                        $"BK001 refusals {refused} (one per client, each stops at its first), other errors " +
                        $"{m.Errors.Where(e => e.Key != "BK001").Sum(e => e.Value)} → {(exact ? "EXACT" : "WRONG")}");
         c.Add(new ResultRow("W2s", $"W2 sell-out: capacity {capacity}, 32 clients until fully booked", Ceiling.HotRow, m,
