@@ -52,6 +52,7 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
         await database.SettleAsync(ct);
         var walBefore = await WalAsync(database, ct);
         var loadBefore = LoadAverage();
+        var cpu = new CpuMeter();
         await using var sampler = WaitSampler.Start(database, TimeSpan.FromMilliseconds(10));
         T result;
         try
@@ -63,12 +64,13 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
             await sampler.StopAsync();
         }
 
+        var cpuUse = cpu.Stop();
         var wal = (await WalAsync(database, ct)).Minus(walBefore);
         inspect?.Invoke(sampler);
         Profiles.Add(new WorkloadProfile(Server.UseExperiment ? id + "+x" : id, Server.UseExperiment ? label + " [EXPERIMENT]" : label, sampler.Samples,
             sampler.Waits.OrderByDescending(w => w.Value).Select(w => (w.Key.App, w.Key.Wait, w.Value)).ToList(),
             sampler.Ungranted.ToDictionary(StringComparer.Ordinal),
-            await StatementProfile.TakeAsync(database, 6, ct), wal, $"load average {loadBefore} before, {LoadAverage()} after"));
+            await StatementProfile.TakeAsync(database, 6, ct), wal, $"load average {loadBefore} before, {LoadAverage()} after; {cpuUse}"));
         return result;
     }
 
