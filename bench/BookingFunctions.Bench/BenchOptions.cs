@@ -21,6 +21,12 @@ public sealed record BenchOptions(
     /// </summary>
     public string? Experiment { get; init; }
 
+    /// <summary>
+    /// --max-pool N: caps every workload's pool (and W6's host pool) at N server connections; clients beyond
+    /// it queue in Npgsql's pool instead of as runnable backends on the server. Default: one connection per client.
+    /// </summary>
+    public int? MaxPool { get; init; }
+
     public const string ConnectionStringVariable = "BOOKING_BENCH_CONNECTION_STRING";
 
     public static BenchOptions Parse(string[] args)
@@ -57,7 +63,8 @@ public sealed record BenchOptions(
                 MaxRequestsPerWorkload: 5_000_000,
                 ResultsDirectory: results,
                 ConnectionString: string.IsNullOrWhiteSpace(connection) ? null : connection);
-        return options with { Experiment = experiment };
+        var maxPool = ValueAfter(args, "--max-pool") is { } m ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        return options with { Experiment = experiment, MaxPool = maxPool };
     }
 
     private static string? ValueAfter(string[] args, string name)

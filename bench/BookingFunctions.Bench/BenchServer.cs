@@ -54,6 +54,11 @@ public sealed class BenchServer : IAsyncDisposable
 
     public string ServerVersion { get; private set; } = "";
 
+    /// <summary>--max-pool: the most server connections any one client pool may open.</summary>
+    public int? MaxPool { get; private set; }
+
+    public int CapPool(int poolSize) => MaxPool is { } max ? Math.Min(poolSize, max) : poolSize;
+
     /// <summary>While true, new workload databases come from the experiment template.</summary>
     public bool UseExperiment { get; set; }
 
@@ -73,6 +78,7 @@ public sealed class BenchServer : IAsyncDisposable
             server = new BenchServer(cluster.ConnectionString, $"local PostgreSQL cluster on 127.0.0.1:{cluster.Port}", cluster, data);
         }
 
+        server.MaxPool = options.MaxPool;
         await server.PrepareTemplateAsync(options.Experiment, ct);
         return server;
     }
@@ -89,7 +95,7 @@ public sealed class BenchServer : IAsyncDisposable
             await admin.ExecuteAsync(new CommandDefinition($"create database \"{name}\" template \"{template}\"", cancellationToken: ct));
         }
 
-        return new BenchDatabase(this, name, poolSize);
+        return new BenchDatabase(this, name, CapPool(poolSize));
     }
 
     public async ValueTask DisposeAsync()

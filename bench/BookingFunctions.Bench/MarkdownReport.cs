@@ -23,7 +23,7 @@ public static class MarkdownReport
         md.AppendLine("Client path: Npgsql, one pooled NpgsqlDataSource per workload database, auto-prepared one-statement calls, closed loop; " +
                       string.Create(inv, $"{c.Options.Warmup.TotalSeconds:0} s warm-up then {c.Options.Duration.TotalSeconds:0} s measured (W4: one client, " +
                            $"{(c.Options.Quick ? 3 : 10)} s per point). ") + "Each workload runs in a fresh database copied from one migrated template. " +
-                           "TPS counts successful calls; latencies are of successful calls. Bookings are pending holds with a 15-minute TTL, " +
+                           (c.Options.MaxPool is { } pool ? string.Create(inv, $"Pools capped at {pool} server connections (--max-pool). ") : "") + "TPS counts successful calls; latencies are of successful calls. Bookings are pending holds with a 15-minute TTL, " +
                            "each with its own guest and idempotency key.");
         if (c.Options.Quick)
         {

@@ -18,12 +18,12 @@ public static class Targets
         {
             var ok = w1 >= 0.6 * c1 && w1 >= 5 * o1;
             results.Add(new("W1 ≥ 60 % of random-row ceiling and ≥ 5× original",
-                $"{w1 / c1:P0} of ceiling, {w1 / o1:0.0}× original", Verdict(ok)));
+                $"{w1 / c1:P1} of ceiling, {w1 / o1:0.0}× original", Verdict(ok)));
         }
 
         if (Tps("W2") is { } w2 && Tps("C2") is { } c2)
         {
-            results.Add(new("W2 ≥ 80 % of hot-row ceiling", $"{w2 / c2:P0}", Verdict(w2 >= 0.8 * c2)));
+            results.Add(new("W2 ≥ 80 % of hot-row ceiling", $"{w2 / c2:P1}", Verdict(w2 >= 0.8 * c2)));
         }
 
         if (rows.TryGetValue("W2s", out var sell) && sell.Measurement is { } s)
@@ -65,7 +65,7 @@ public static class Targets
             {
                 var m = w6.Measurement;
                 results.Add(new("W6 ≥ 50 % of direct-DB throughput at 64 clients, p99 ≤ 50 ms",
-                    string.Create(CultureInfo.InvariantCulture, $"{m.Tps / direct:P0} of direct ({m.Tps:0} vs {direct:0} iterations/s), p99 {m.P99Ms:0.0} ms"),
+                    string.Create(CultureInfo.InvariantCulture, $"{m.Tps / direct:P1} of direct ({m.Tps:0} vs {direct:0} iterations/s), p99 {m.P99Ms:0.0} ms"),
                     Verdict(m.Tps >= 0.5 * direct && m.P99Ms <= 50)));
             }
         }

@@ -59,7 +59,7 @@ public static class HttpEndToEndWorkload
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 // the host's own pool, like production: big enough for 64 concurrent requests
-                ["ConnectionStrings:BookingDb"] = BenchDatabase.ClientConnectionString(db.Server.AdminConnectionString, db.Name, clients + 16, "bench-http"),
+                ["ConnectionStrings:BookingDb"] = BenchDatabase.ClientConnectionString(db.Server.AdminConnectionString, db.Name, db.Server.CapPool(clients + 16), "bench-http"),
                 ["Booking:Auth:Issuer"] = Issuer,
                 ["Booking:Auth:Audience"] = Audience,
                 ["Booking:Auth:DevSigningKey"] = key,
