@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace BookingFunctions.Bench;
+
+/// <summary>The one-statement calls clients make; parameters typed so Npgsql can auto-prepare them.</summary>
+public static class Calls
+{
+    public static async Task CreateBookingAsync(
+        NpgsqlDataSource dataSource, Guid accommodation, string guest, DateOnly checkIn, DateOnly checkOut, string? idempotencyKey,
+        CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(BenchSql.CreateBooking);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accommodation });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = guest });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = checkIn });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = checkOut });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)idempotencyKey ?? DBNull.Value });
+        await command.ExecuteScalarAsync(ct);
+    }
+
+    public static async Task<int> CheckAvailabilityAsync(
+        NpgsqlDataSource dataSource, Guid accommodation, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(BenchSql.CheckAvailability);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accommodation });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = checkIn });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = checkOut });
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public static async Task OriginalCreateBookingAsync(
+        NpgsqlDataSource dataSource, Guid accommodation, string guest, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(BenchSql.OriginalCreateBooking);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = accommodation });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = guest });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = checkIn });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = checkOut });
+        await command.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>A random stay of 1-7 nights arriving within the next year (W1, W3, W5, original design).</summary>
+    public static (DateOnly CheckIn, DateOnly CheckOut) RandomStay(Random random)
+    {
+        var checkIn = BenchContext.Tomorrow.AddDays(random.Next(0, 365));
+        return (checkIn, checkIn.AddDays(random.Next(1, 8)));
+    }
+}
