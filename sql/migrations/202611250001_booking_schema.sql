@@ -131,11 +131,10 @@ comment on table booking.bookings is
 create unique index if not exists bookings_guest_idempotency_key
   on booking.bookings (guest_id, idempotency_key) where idempotency_key is not null;
 -- Stale-hold lookups stay cheap however long the history: only pending rows are indexed.
+-- (expire_stale_holds scans this small index whole; no second index on expiry alone, and no index a
+-- function does not use: each one is one more write on every booking.)
 create index if not exists bookings_pending_by_accommodation
   on booking.bookings (accommodation_id, hold_expires_at) where status = 'pending';
-create index if not exists bookings_pending_by_expiry
-  on booking.bookings (hold_expires_at) where status = 'pending';
-create index if not exists bookings_by_guest on booking.bookings (guest_id);
 
 -- ---------------------------------------------------------------------------------------------
 -- Per-night counters: one row per (limited accommodation, night) that was ever booked.

@@ -16,13 +16,14 @@
 -- =============================================================================================
 
 -- ---------------------------------------------------------------------------------------------
--- Internal helpers (schema booking: booking_app has no USAGE, so it cannot call them)
+-- Internal helpers (schema booking: booking_app has no USAGE, so it cannot call them). They carry no
+-- SET search_path of their own: they only run inside the API functions, which pin it, and every name
+-- in them is schema-qualified; a SET clause would cost a configuration save/restore on every call.
 -- ---------------------------------------------------------------------------------------------
 create or replace function booking.assert_valid_stay(p_check_in date, p_check_out date)
 returns void
 language plpgsql
 immutable
-set search_path = pg_catalog, booking, pg_temp
 as $$
 begin
   if p_check_in is null or p_check_out is null then
@@ -47,7 +48,6 @@ create or replace function booking.assert_bookable_window(p_check_in date)
 returns void
 language plpgsql
 stable
-set search_path = pg_catalog, booking, pg_temp
 as $$
 declare
   v_today date := (now() at time zone 'UTC')::date;
@@ -68,14 +68,18 @@ $$;
 create or replace function booking.lock_nights(p_accommodation_id uuid, p_from date, p_to date)
 returns void
 language plpgsql
-set search_path = pg_catalog, booking, pg_temp
 as $$
 begin
-  insert into booking.night_inventory (accommodation_id, night)
-  select p_accommodation_id, p_from + i
-    from pg_catalog.generate_series(0, p_to - p_from - 1) as i
-   order by i
-  on conflict do nothing;
+  -- Create missing rows only when some are missing: an INSERT ... ON CONFLICT that meets a row another
+  -- booker has updated waits for that booker to finish, and then we would wait for it again below.
+  if (select count(*) from booking.night_inventory n
+       where n.accommodation_id = p_accommodation_id and n.night >= p_from and n.night < p_to) < p_to - p_from then
+    insert into booking.night_inventory (accommodation_id, night)
+    select p_accommodation_id, p_from + i
+      from pg_catalog.generate_series(0, p_to - p_from - 1) as i
+     order by i
+    on conflict do nothing;
+  end if;
 
   perform 1
      from booking.night_inventory n
@@ -93,7 +97,6 @@ $$;
 create or replace function booking.release_bookings(p_ids uuid[], p_new_status booking.booking_status)
 returns integer
 language plpgsql
-set search_path = pg_catalog, booking, pg_temp
 as $$
 declare
   v_released integer;
@@ -128,13 +131,28 @@ $$;
 create or replace function booking.lock_booking_nights(p_booking booking.bookings)
 returns void
 language plpgsql
-set search_path = pg_catalog, booking, pg_temp
 as $$
 begin
   if exists (select 1 from booking.accommodations a
               where a.id = p_booking.accommodation_id and a.total_inventory is not null) then
     perform booking.lock_nights(p_booking.accommodation_id, p_booking.check_in, p_booking.check_out);
   end if;
+end
+$$;
+
+-- BK001 with a message a guest can read, naming the first full night.
+create or replace function booking.raise_fully_booked(p_capacity integer, p_night date)
+returns void
+language plpgsql
+as $$
+begin
+  raise exception using errcode = 'BK001',
+    message = case p_capacity
+                when 0 then pg_catalog.format('No rooms are on sale on %s.', p_night)
+                when 1 then pg_catalog.format('The only room is taken on %s.', p_night)
+                else pg_catalog.format('All %s rooms are taken on %s.', p_capacity, p_night)
+              end,
+    detail = pg_catalog.format('night=%s capacity=%s', p_night, p_capacity);
 end
 $$;
 
@@ -155,6 +173,9 @@ language plpgsql
 security definer
 set search_path = pg_catalog, booking, pg_temp
 set lock_timeout = '2s'
+-- Every statement here is a key lookup or a short range scan whatever the data: a generic plan is always
+-- right, and re-planning each call (which skewed statistics can trigger) costs more than the work.
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_capacity   integer;
@@ -206,15 +227,46 @@ begin
   end if;
 
   if v_capacity is not null then
-    -- Stale holds on these nights are released here; their own nights join the lock range so all
-    -- night rows are still taken in one ascending sweep.
-    select array_agg(b.id), least(p_check_in, min(b.check_in)), greatest(p_check_out, max(b.check_out))
-      into v_stale, v_lock_from, v_lock_to
-      from booking.bookings b
-     where b.accommodation_id = p_accommodation_id
-       and b.status = 'pending' and b.hold_expires_at <= now()
-       and b.check_in < p_check_out and b.check_out > p_check_in;
+    -- One snapshot for both questions: which stale holds sit on these nights (released below; their
+    -- nights join the lock range so all night rows are still taken in one ascending sweep), and is a night
+    -- already full with no stale hold to free a room? Then refuse without writing or locking anything:
+    -- a committed full night stays full until a booking on it is released, which this read would see.
+    with stale as (
+      select b.id, b.check_in, b.check_out
+        from booking.bookings b
+       where b.accommodation_id = p_accommodation_id
+         and b.status = 'pending' and b.hold_expires_at <= now()
+         and b.check_in < p_check_out and b.check_out > p_check_in
+    )
+    select (select array_agg(s.id) from stale s),
+           least(p_check_in, (select min(s.check_in) from stale s)),
+           greatest(p_check_out, (select max(s.check_out) from stale s)),
+           (select n.night
+              from booking.night_inventory n
+             where n.accommodation_id = p_accommodation_id
+               and n.night >= p_check_in and n.night < p_check_out
+               and n.reserved >= v_capacity
+               and not exists (select 1 from stale)
+             order by n.night
+             limit 1)
+      into v_stale, v_lock_from, v_lock_to, v_full_night;
+    if v_full_night is not null then
+      perform booking.raise_fully_booked(v_capacity, v_full_night);
+    end if;
+  end if;
 
+  -- The booking row and its event are written before the night locks are taken, so the locks are held
+  -- only for the check, the counter update and the commit. A refusal below rolls them back.
+  insert into booking.bookings
+    (accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key)
+  values
+    (p_accommodation_id, p_guest_id, p_check_in, p_check_out, p_guests, p_status::booking.booking_status,
+     case when p_status = 'pending' then now() + p_hold_ttl end, p_idempotency_key)
+  returning id into v_id;
+  insert into booking.booking_events (booking_id, accommodation_id, event, detail)
+  values (v_id, p_accommodation_id, 'created', pg_catalog.jsonb_build_object('status', p_status));
+
+  if v_capacity is not null then
     perform booking.lock_nights(p_accommodation_id, v_lock_from, v_lock_to);
     if v_stale is not null then
       perform booking.release_bookings(v_stale, 'expired');
@@ -228,32 +280,14 @@ begin
      order by n.night
      limit 1;
     if found then
-      raise exception using errcode = 'BK001',
-        message = case v_capacity
-                    when 0 then pg_catalog.format('No rooms are on sale on %s.', v_full_night)
-                    when 1 then pg_catalog.format('The only room is taken on %s.', v_full_night)
-                    else pg_catalog.format('All %s rooms are taken on %s.', v_capacity, v_full_night)
-                  end,
-        detail = pg_catalog.format('night=%s capacity=%s', v_full_night, v_capacity);
+      perform booking.raise_fully_booked(v_capacity, v_full_night);
     end if;
-  end if;
 
-  insert into booking.bookings
-    (accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key)
-  values
-    (p_accommodation_id, p_guest_id, p_check_in, p_check_out, p_guests, p_status::booking.booking_status,
-     case when p_status = 'pending' then now() + p_hold_ttl end, p_idempotency_key)
-  returning id into v_id;
-
-  if v_capacity is not null then
     update booking.night_inventory n
        set reserved = n.reserved + 1
      where n.accommodation_id = p_accommodation_id
        and n.night >= p_check_in and n.night < p_check_out;
   end if;
-
-  insert into booking.booking_events (booking_id, accommodation_id, event, detail)
-  values (v_id, p_accommodation_id, 'created', pg_catalog.jsonb_build_object('status', p_status));
 
   return v_id;
 end
@@ -277,6 +311,9 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, booking, pg_temp
+-- Measured (bench W4): with skewed statistics plpgsql re-planned these queries on every call and the
+-- function's time tripled as history grew; the generic plan is a short index range scan at any size.
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_capacity integer;
@@ -643,6 +680,7 @@ comment on function public.check_for_double_bookings() is
 alter function booking.assert_valid_stay(date, date) owner to booking_owner;
 alter function booking.assert_bookable_window(date) owner to booking_owner;
 alter function booking.lock_nights(uuid, date, date) owner to booking_owner;
+alter function booking.raise_fully_booked(integer, date) owner to booking_owner;
 alter function booking.release_bookings(uuid[], booking.booking_status) owner to booking_owner;
 alter function booking.lock_booking_nights(booking.bookings) owner to booking_owner;
 alter function public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text) owner to booking_owner;

@@ -19,6 +19,7 @@ drop function if exists public.check_availability_with_lock(uuid, date, date);
 drop function if exists public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text);
 drop function if exists booking.lock_booking_nights(booking.bookings);
 drop function if exists booking.release_bookings(uuid[], booking.booking_status);
+drop function if exists booking.raise_fully_booked(integer, date);
 drop function if exists booking.lock_nights(uuid, date, date);
 drop function if exists booking.assert_bookable_window(date);
 drop function if exists booking.assert_valid_stay(date, date);
