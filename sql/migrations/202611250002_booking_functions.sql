@@ -62,16 +62,14 @@ begin
 end
 $$;
 
--- Locks the night rows [p_from, p_to) of one accommodation in ascending night order, creating the
--- missing ones first. Inserts also go in ascending order, so two bookers can never wait on each
--- other in opposite directions.
-create or replace function booking.lock_nights(p_accommodation_id uuid, p_from date, p_to date)
+-- Creates the missing night rows [p_from, p_to) of one accommodation, in ascending night order, before
+-- the caller holds any night lock. Only when some are missing: an INSERT ... ON CONFLICT that meets a row
+-- another booker has updated waits for that booker to finish, and the caller would then wait again.
+create or replace function booking.ensure_nights(p_accommodation_id uuid, p_from date, p_to date)
 returns void
 language plpgsql
 as $$
 begin
-  -- Create missing rows only when some are missing: an INSERT ... ON CONFLICT that meets a row another
-  -- booker has updated waits for that booker to finish, and then we would wait for it again below.
   if (select count(*) from booking.night_inventory n
        where n.accommodation_id = p_accommodation_id and n.night >= p_from and n.night < p_to) < p_to - p_from then
     insert into booking.night_inventory (accommodation_id, night)
@@ -80,7 +78,17 @@ begin
      order by i
     on conflict do nothing;
   end if;
+end
+$$;
 
+-- Locks the night rows [p_from, p_to) of one accommodation in ascending night order, creating missing
+-- ones first. Every path that takes more than one night lock goes through here: one order, no deadlock.
+create or replace function booking.lock_nights(p_accommodation_id uuid, p_from date, p_to date)
+returns void
+language plpgsql
+as $$
+begin
+  perform booking.ensure_nights(p_accommodation_id, p_from, p_to);
   perform 1
      from booking.night_inventory n
     where n.accommodation_id = p_accommodation_id
@@ -267,26 +275,38 @@ begin
   values (v_id, p_accommodation_id, 'created', pg_catalog.jsonb_build_object('status', p_status));
 
   if v_capacity is not null then
-    perform booking.lock_nights(p_accommodation_id, v_lock_from, v_lock_to);
-    if v_stale is not null then
-      perform booking.release_bookings(v_stale, 'expired');
+    if v_stale is null and p_check_out - p_check_in = 1 then
+      -- One night, nothing stale: the UPDATE takes the single row lock and re-checks the capacity on the
+      -- newest row version, so the lock is held for this statement and the commit only.
+      perform booking.ensure_nights(p_accommodation_id, p_check_in, p_check_out);
+      update booking.night_inventory n
+         set reserved = n.reserved + 1
+       where n.accommodation_id = p_accommodation_id and n.night = p_check_in
+         and n.reserved < v_capacity;
+      if not found then
+        perform booking.raise_fully_booked(v_capacity, p_check_in);
+      end if;
+    else
+      perform booking.lock_nights(p_accommodation_id, v_lock_from, v_lock_to);
+      if v_stale is not null then
+        perform booking.release_bookings(v_stale, 'expired');
+      end if;
+      -- all nights are locked: count only where there is room, and refuse if any night had none
+      with taken as (
+        update booking.night_inventory n
+           set reserved = n.reserved + 1
+         where n.accommodation_id = p_accommodation_id
+           and n.night >= p_check_in and n.night < p_check_out
+           and n.reserved < v_capacity
+        returning n.night
+      )
+      select min(p_check_in + i) into v_full_night
+        from pg_catalog.generate_series(0, p_check_out - p_check_in - 1) as i
+       where p_check_in + i not in (select t.night from taken t);
+      if v_full_night is not null then
+        perform booking.raise_fully_booked(v_capacity, v_full_night);
+      end if;
     end if;
-
-    select n.night into v_full_night
-      from booking.night_inventory n
-     where n.accommodation_id = p_accommodation_id
-       and n.night >= p_check_in and n.night < p_check_out
-       and n.reserved >= v_capacity
-     order by n.night
-     limit 1;
-    if found then
-      perform booking.raise_fully_booked(v_capacity, v_full_night);
-    end if;
-
-    update booking.night_inventory n
-       set reserved = n.reserved + 1
-     where n.accommodation_id = p_accommodation_id
-       and n.night >= p_check_in and n.night < p_check_out;
   end if;
 
   return v_id;
@@ -679,6 +699,7 @@ comment on function public.check_for_double_bookings() is
 -- Every function runs as booking_owner, never as the migrating (often super) user.
 alter function booking.assert_valid_stay(date, date) owner to booking_owner;
 alter function booking.assert_bookable_window(date) owner to booking_owner;
+alter function booking.ensure_nights(uuid, date, date) owner to booking_owner;
 alter function booking.lock_nights(uuid, date, date) owner to booking_owner;
 alter function booking.raise_fully_booked(integer, date) owner to booking_owner;
 alter function booking.release_bookings(uuid[], booking.booking_status) owner to booking_owner;

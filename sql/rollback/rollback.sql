@@ -21,6 +21,7 @@ drop function if exists booking.lock_booking_nights(booking.bookings);
 drop function if exists booking.release_bookings(uuid[], booking.booking_status);
 drop function if exists booking.raise_fully_booked(integer, date);
 drop function if exists booking.lock_nights(uuid, date, date);
+drop function if exists booking.ensure_nights(uuid, date, date);
 drop function if exists booking.assert_bookable_window(date);
 drop function if exists booking.assert_valid_stay(date, date);
 
