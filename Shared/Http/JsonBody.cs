@@ -64,6 +64,17 @@ public static class JsonBody
         {
             return (null, Problems.Validation(FieldOf(e.Path), Describe(e)));
         }
+        catch (BadHttpRequestException e)
+        {
+            // The body ended before its Content-Length, or broke its framing: the client's fault (usually a client
+            // that gave up mid-upload), not an unhandled server error with a logged stack trace.
+            return (null, Problems.Validation("body", "The request body was incomplete.", e.StatusCode));
+        }
+        catch (IOException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // connection reset while reading: nobody is left to read the answer, but it must not be a 500
+            return (null, Problems.Validation("body", "The request body was incomplete."));
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);

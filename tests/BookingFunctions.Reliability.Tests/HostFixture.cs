@@ -29,19 +29,22 @@ public sealed class HostFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Errors the host logged (unhandled exceptions become 500s there, even for clients that left).</summary>
+    public ServerLog Log { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
         var server = await TestDatabaseServer.GetAsync();
         _database = await server.CreateDatabaseAsync("reliability_host", ct);
-        _app = Start(_database.AppConnectionString);
+        _app = Start(_database.AppConnectionString, log: Log);
         await _app.StartAsync(ct);
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         // Bounded: no request in this suite may hang; a test that needs a shorter bound sets its own token.
         _client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public static WebApplication Start(string connectionString, Action<IConfigurationBuilder>? more = null) =>
+    public static WebApplication Start(string connectionString, Action<IConfigurationBuilder>? more = null, ServerLog? log = null) =>
         BookingWebApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -57,7 +60,12 @@ public sealed class HostFixture : IAsyncLifetime
                 ["DoubleBookingMonitorSchedule"] = "0 0 0 1 1 *",
             });
             more?.Invoke(builder.Configuration);
-            builder.Logging.SetMinimumLevel(LogLevel.Critical);
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Error);
+            if (log is not null)
+            {
+                builder.Logging.AddProvider(log);
+            }
         });
 
     public async ValueTask DisposeAsync()

@@ -179,6 +179,7 @@ public sealed partial class HostileInputTests(HostFixture host) : IClassFixture<
             // the server may answer and close before reading everything we send
         }
 
+
         using var buffer = new MemoryStream();
         try
         {
