@@ -72,6 +72,16 @@ internal static class Invariants
             select accommodation_id as "AccommodationId", night - date '2000-01-01' as "Day", reserved as "Reserved"
               from booking.night_inventory where @Ids::uuid[] is null or accommodation_id = any(@Ids)
             """, new { Ids = ids }, tx, cancellationToken: ct))).ToList();
+        // What the public availability call says for each accommodation's whole booked span, in this same snapshot
+        var spans = rows.GroupBy(r => r.AccommodationId).Select(g => (Id: g.Key, From: g.Min(r => r.In), To: g.Max(r => r.Out))).ToList();
+        var available = new Dictionary<Guid, int>();
+        foreach (var span in spans)
+        {
+            available[span.Id] = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                "select check_availability_with_lock(@Id, date '2000-01-01' + @From, date '2000-01-01' + @To)",
+                new { span.Id, span.From, span.To }, tx, cancellationToken: ct));
+        }
+
         var audit = (await connection.QueryAsync<string>(new CommandDefinition(
             "select issue || ' ' || accommodation_id || ' ' || coalesce(night::text, '') || ' ' || coalesce(item_id::text, '') from check_for_double_bookings()",
             transaction: tx, cancellationToken: ct))).ToList();
@@ -116,6 +126,12 @@ internal static class Invariants
                 {
                     oversells++;
                     violations.Add($"oversold: accommodation {group.Key} night {Day(day)} has {count} active bookings for {cap} rooms");
+                }
+
+                var busiest = active.Count == 0 ? 0 : active.Values.Max();
+                if (available.TryGetValue(group.Key, out var said) && said != Math.Max(cap - busiest, 0))
+                {
+                    violations.Add($"availability: accommodation {group.Key} says {said} free, recount says {Math.Max(cap - busiest, 0)}");
                 }
 
                 var recorded = nights.Where(n => n.AccommodationId == group.Key).ToDictionary(n => n.Day, n => n.Reserved);
