@@ -32,7 +32,7 @@ public sealed class FaultInjectionTests(HostFixture host) : IClassFixture<HostFi
             return (Guest: Tokens.NewGuest(), Key: Guid.NewGuid().ToString(), CheckIn: checkIn, CheckOut: checkIn.AddDays(nights), Cancel: rng.Next(2) == 0);
         }).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var killer = KillBackendsAsync(host.Database, new Random(seed + 1), stop.Token);
+        var killer = KillBackendsAsync(host.Database, new Random(seed + 1), stop.Token, ct);
         var dbFailures = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
         // Act: HTTP clients through the host, and direct clients holding explicit transactions open
@@ -223,11 +223,11 @@ public sealed class FaultInjectionTests(HostFixture host) : IClassFixture<HostFi
     }
 
     /// <summary>Terminates a random booking backend of the app login every few milliseconds until stopped.</summary>
-    private static async Task<long> KillBackendsAsync(TestDatabase db, Random rng, CancellationToken stop)
+    private static async Task<long> KillBackendsAsync(TestDatabase db, Random rng, CancellationToken stop, CancellationToken ct)
     {
         long killed = 0;
         await using var admin = new NpgsqlConnection(db.AdminConnectionString);
-        await admin.OpenAsync(CancellationToken.None);
+        await admin.OpenAsync(ct);
         while (!stop.IsCancellationRequested)
         {
             killed += await admin.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -237,7 +237,7 @@ public sealed class FaultInjectionTests(HostFixture host) : IClassFixture<HostFi
                    where usename = @login and datname = current_database() and pid <> pg_backend_pid()
                      and state in ('active', 'idle in transaction')
                    order by random() limit 1) victim
-                """, new { login = TestDatabaseServer.AppLogin }));
+                """, new { login = TestDatabaseServer.AppLogin }, cancellationToken: ct));
             try
             {
                 await Task.Delay(rng.Next(5, 40), stop);
