@@ -14,6 +14,9 @@ public static class BookingWebApp
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // Header lines end in CRLF only. A bare LF accepted as a line end lets "Authorization: x\nForged: y" become
+        // two headers here while a proxy in front sees one: the classic request-smuggling split.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 

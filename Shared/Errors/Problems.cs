@@ -12,6 +12,19 @@ public static class Problems
     public static IResult Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] }, message);
 
+    /// <summary>A field error with another 4xx than 400 (e.g. 413 from the server's own body-size limit).</summary>
+    public static IResult Validation(string field, string message, int status) =>
+        status == StatusCodes.Status400BadRequest
+            ? Validation(field, message)
+            : TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = status,
+                Title = "Invalid request",
+                Type = ProblemTypes.Validation,
+                Detail = message,
+                Extensions = { ["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] } },
+            });
+
     public static IResult UnsupportedMediaType() =>
         TypedResults.Problem("Send the request body as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType,
             title: "Unsupported media type", type: ProblemTypes.UnsupportedMediaType);

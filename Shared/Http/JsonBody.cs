@@ -64,17 +64,41 @@ public static class JsonBody
         {
             return (null, Problems.Validation(FieldOf(e.Path), Describe(e)));
         }
+        catch (BadHttpRequestException e)
+        {
+            // The body ended before its Content-Length, or broke its framing: the client's fault (usually a client
+            // that gave up mid-upload), not an unhandled server error with a logged stack trace.
+            return (null, Problems.Validation("body", "The request body was incomplete.", e.StatusCode));
+        }
+        catch (IOException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // connection reset while reading: nobody is left to read the answer, but it must not be a 500
+            return (null, Problems.Validation("body", "The request body was incomplete."));
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static bool IsJson(string? contentType) =>
-        contentType is not null
-        && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            || (contentType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
-                && contentType.Split(';')[0].EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
+    /// <summary>
+    /// application/json or application/*+json, compared as parsed media types (not prefixes: "application/jsonp"
+    /// or "application/json-seq" are other formats), with no charset or an UTF-8 one: the body is always
+    /// decoded as UTF-8, so a client announcing UTF-16 or Latin-1 would otherwise be misread silently.
+    /// </summary>
+    internal static bool IsJson(string? contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
+        {
+            return false;
+        }
+
+        var isJson = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        var charset = media.Charset.Value;
+        return isJson && (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+                                          || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
+    }
 
     private static IResult TooLarge(int maxBytes) =>
         Problems.Validation("body", $"The request body is larger than {maxBytes} bytes.");

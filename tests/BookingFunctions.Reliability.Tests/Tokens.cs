@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BookingFunctions.Reliability.Tests;
+
+/// <summary>Bearer tokens for the host's development signing key, and the broken ones the matrix expects refused.</summary>
+internal static class Tokens
+{
+    public const string Issuer = "https://issuer.reliability.bookingfunctions.local";
+    public const string Audience = "booking-api-reliability";
+    public const string StaffRole = "booking.staff";
+    public static readonly string SigningKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
+
+    private static readonly JsonWebTokenHandler Handler = new();
+
+    public static string For(string subject, bool staff = false, string issuer = Issuer, string audience = Audience,
+        string? key = null, DateTime? expires = null, DateTime? notBefore = null)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = subject };
+        if (staff)
+        {
+            claims["roles"] = new[] { StaffRole };
+        }
+
+        var now = DateTime.UtcNow;
+        return Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Claims = claims,
+            IssuedAt = (notBefore ?? now).AddSeconds(-1),
+            NotBefore = notBefore ?? now.AddSeconds(-1),
+            Expires = expires ?? now.AddMinutes(30),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key ?? SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    public static string WithoutSubject(string? emptySubject = null)
+    {
+        var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object> { ["name"] = "nobody" };
+        if (emptySubject is not null)
+        {
+            claims["sub"] = emptySubject;
+        }
+
+        return Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Claims = claims,
+            Subject = new ClaimsIdentity(),
+            Expires = now.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    /// <summary>An unsigned token with otherwise perfect claims; <paramref name="alg"/> varies the spelling of "none".</summary>
+    public static string Unsigned(string subject, string alg = "none")
+    {
+        var exp = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
+        var header = Base64UrlEncoder.Encode($$"""{"alg":"{{alg}}","typ":"JWT"}""");
+        var payload = Base64UrlEncoder.Encode($$"""{"sub":"{{subject}}","iss":"{{Issuer}}","aud":"{{Audience}}","exp":{{exp}}}""");
+        return $"{header}.{payload}.";
+    }
+
+    /// <summary>A validly signed token whose payload was then edited (subject swapped), signature kept.</summary>
+    public static string Tampered(string subject, string newSubject)
+    {
+        var parts = For(subject).Split('.');
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1]))
+            .Replace($"\"{subject}\"", $"\"{newSubject}\"", StringComparison.Ordinal);
+        return $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+    }
+
+    public static string NewGuest() => $"guest-{Guid.NewGuid():N}";
+}
