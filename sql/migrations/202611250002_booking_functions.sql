@@ -194,8 +194,14 @@ declare
   v_full_night date;
   v_id         uuid;
 begin
-  perform booking.assert_valid_stay(p_check_in, p_check_out);
-  perform booking.assert_bookable_window(p_check_in);
+  -- The common case is checked inline (a nested function call per check costs more than the check);
+  -- the helpers only run to raise the precise error.
+  if p_check_in is null or p_check_out is null or not pg_catalog.isfinite(p_check_in)
+     or not pg_catalog.isfinite(p_check_out) or p_check_out <= p_check_in or p_check_out - p_check_in > 365
+     or p_check_in < (now() at time zone 'UTC')::date - 1 or p_check_in > (now() at time zone 'UTC')::date + 730 then
+    perform booking.assert_valid_stay(p_check_in, p_check_out);
+    perform booking.assert_bookable_window(p_check_in);
+  end if;
   if p_guest_id is null or length(p_guest_id) not between 1 and 200 then
     raise exception using errcode = 'BK009', message = 'A guest id of 1 to 200 characters is required.';
   end if;
@@ -278,7 +284,11 @@ begin
     if v_stale is null and p_check_out - p_check_in = 1 then
       -- One night, nothing stale: the UPDATE takes the single row lock and re-checks the capacity on the
       -- newest row version, so the lock is held for this statement and the commit only.
-      perform booking.ensure_nights(p_accommodation_id, p_check_in, p_check_out);
+      if not exists (select 1 from booking.night_inventory n
+                      where n.accommodation_id = p_accommodation_id and n.night = p_check_in) then
+        insert into booking.night_inventory (accommodation_id, night) values (p_accommodation_id, p_check_in)
+        on conflict do nothing;
+      end if;
       update booking.night_inventory n
          set reserved = n.reserved + 1
        where n.accommodation_id = p_accommodation_id and n.night = p_check_in
