@@ -27,7 +27,7 @@ public sealed class AuthenticationTests(ApiHostFixture host) : IClassFixture<Api
         "not yet valid" => TestTokens.For("guest-x", notBefore: DateTime.UtcNow.AddMinutes(10), expires: DateTime.UtcNow.AddMinutes(20)),
         "wrong issuer" => TestTokens.For("guest-x", issuer: "https://evil.example"),
         "wrong audience" => TestTokens.For("guest-x", audience: "another-api"),
-        "unsigned (alg none)" => TestTokens.Unsigned("guest-x"),
+        "unsigned (alg none)" => TestTokens.WithAlgNone("guest-x"),
         "signed with another key" => TestTokens.For("guest-x", key: new string('k', 64)),
         "not a JWT" => "definitely-not-a-token",
         "no subject" => TestTokens.WithoutSubject(),

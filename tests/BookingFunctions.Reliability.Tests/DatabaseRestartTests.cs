@@ -48,8 +48,8 @@ public sealed class DatabaseRestartTests(HostFixture host) : IClassFixture<HostF
         // Act: clients book one key after another until the restart is over, then one more
         var load = Enumerable.Range(0, loadClients).Select(i => Task.Run(async () =>
         {
-            var guest = Tokens.NewGuest();
-            var token = Tokens.For(guest);
+            var guest = TestTokens.NewGuest();
+            var token = TestTokens.For(guest);
             for (var n = 0; ; n++)
             {
                 var done = restarted.Task.IsCompleted;
@@ -74,7 +74,7 @@ public sealed class DatabaseRestartTests(HostFixture host) : IClassFixture<HostF
         Tally.AddFaults();
         await Task.WhenAll(load);
         host.Database.Admin.Clear(); // the test's own pool holds dead connections too
-        using var after = await Http.SendAsync(host.Client, HttpMethod.Post, "/api/bookings", Tokens.For(Tokens.NewGuest()),
+        using var after = await Http.SendAsync(host.Client, HttpMethod.Post, "/api/bookings", TestTokens.For(TestTokens.NewGuest()),
             Http.BookingJson(accommodation, Arrange.Today.AddDays(300), Arrange.Today.AddDays(301)), ct: ct);
 
         // Assert

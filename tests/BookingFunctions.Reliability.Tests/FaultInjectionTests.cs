@@ -29,7 +29,7 @@ public sealed class FaultInjectionTests(HostFixture host) : IClassFixture<HostFi
         {
             var nights = rng.Next(1, 6);
             var checkIn = Arrange.Today.AddDays(40 + rng.Next(0, 10));
-            return (Guest: Tokens.NewGuest(), Key: Guid.NewGuid().ToString(), CheckIn: checkIn, CheckOut: checkIn.AddDays(nights), Cancel: rng.Next(2) == 0);
+            return (Guest: TestTokens.NewGuest(), Key: Guid.NewGuid().ToString(), CheckIn: checkIn, CheckOut: checkIn.AddDays(nights), Cancel: rng.Next(2) == 0);
         }).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var killer = KillBackendsAsync(host.Database, new Random(seed + 1), stop.Token, ct);
@@ -38,7 +38,7 @@ public sealed class FaultInjectionTests(HostFixture host) : IClassFixture<HostFi
         // Act: HTTP clients through the host, and direct clients holding explicit transactions open
         var http = stays.Take(httpClients).Select(async s =>
         {
-            var token = Tokens.For(s.Guest);
+            var token = TestTokens.For(s.Guest);
             var (status, id) = await clients.BookAsync(host.Client, token, Http.BookingJson(accommodation, s.CheckIn, s.CheckOut), s.Key,
                 _ => null, TimeSpan.FromSeconds(60), ct);
             if (id is { } booked && s.Cancel)
@@ -84,14 +84,14 @@ public sealed class FaultInjectionTests(HostFixture host) : IClassFixture<HostFi
             var checkIn = Arrange.Today.AddDays(40 + rng.Next(0, 8));
             // the first attempts are abandoned after 0–150 ms: before, during or after the database call
             var cancelAfter = Enumerable.Range(0, 3).Select(_ => TimeSpan.FromMilliseconds(rng.Next(0, 150))).ToArray();
-            return (Guest: Tokens.NewGuest(), Key: Guid.NewGuid().ToString(), CheckIn: checkIn, CheckOut: checkIn.AddDays(rng.Next(1, 5)),
+            return (Guest: TestTokens.NewGuest(), Key: Guid.NewGuid().ToString(), CheckIn: checkIn, CheckOut: checkIn.AddDays(rng.Next(1, 5)),
                 CancelAfter: cancelAfter, Cancel: rng.Next(3) == 0);
         }).ToList();
 
         // Act
         var outcomes = await Task.WhenAll(plans.Select(async p =>
         {
-            var token = Tokens.For(p.Guest);
+            var token = TestTokens.For(p.Guest);
             var (status, id) = await clients.BookAsync(host.Client, token, Http.BookingJson(accommodation, p.CheckIn, p.CheckOut), p.Key,
                 attempt => attempt < p.CancelAfter.Length ? p.CancelAfter[attempt] : null, TimeSpan.FromSeconds(60), ct);
             if (id is { } booked && p.Cancel)
@@ -136,7 +136,7 @@ public sealed class FaultInjectionTests(HostFixture host) : IClassFixture<HostFi
         var before = await Invariants.RowCountsAsync(host.Database, ct);
         var errorsBefore = host.Log.Errors.Count;
         var head = "POST /api/bookings HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                   $"Authorization: Bearer {Tokens.For(Tokens.NewGuest())}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n" +
+                   $"Authorization: Bearer {TestTokens.For(TestTokens.NewGuest())}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n" +
                    "{\"accommodationId\":\"";
 
         // Act: 500 bytes announced, a few sent, then the connection dropped

@@ -50,10 +50,10 @@ public sealed class HostFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:BookingDb"] = connectionString,
-                ["Booking:Auth:Issuer"] = Tokens.Issuer,
-                ["Booking:Auth:Audience"] = Tokens.Audience,
-                ["Booking:Auth:DevSigningKey"] = Tokens.SigningKey,
-                ["Booking:Auth:StaffRole"] = Tokens.StaffRole,
+                ["Booking:Auth:Issuer"] = TestTokens.Issuer,
+                ["Booking:Auth:Audience"] = TestTokens.Audience,
+                ["Booking:Auth:DevSigningKey"] = TestTokens.SigningKey,
+                ["Booking:Auth:StaffRole"] = TestTokens.StaffRole,
                 ["Booking:Auth:ClockSkew"] = "00:00:05",
                 ["Booking:HoldTtl"] = HoldTtl.ToString(),
                 // the monitor would expire holds behind the tests' back; the fuzz rounds expire them themselves

@@ -34,7 +34,7 @@ public sealed partial class HostileInputTests(HostFixture host) : IClassFixture<
             await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "hostile-inputs.json"), ct), CorpusJson)!;
         Assert.True(corpus.Cases.Count >= 100, $"the corpus has only {corpus.Cases.Count} cases");
         var accommodation = await Arrange.AccommodationAsync(host.Database, rooms: 3, items: 3, ct);
-        var otherGuest = Tokens.NewGuest();
+        var otherGuest = TestTokens.NewGuest();
         Guid booking;
         await using (var connection = await host.Database.Admin.OpenConnectionAsync(ct))
         {
@@ -43,8 +43,8 @@ public sealed partial class HostileInputTests(HostFixture host) : IClassFixture<
                 new { accommodation, otherGuest }, cancellationToken: ct));
         }
 
-        var guest = Tokens.NewGuest();
-        var token = Tokens.For(guest);
+        var guest = TestTokens.NewGuest();
+        var token = TestTokens.For(guest);
         var failures = new List<string>();
         var perCategory = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var c in corpus.Cases)
@@ -123,15 +123,15 @@ public sealed partial class HostileInputTests(HostFixture host) : IClassFixture<
         switch (c.Auth ?? "guest")
         {
             case "guest":
-                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {Tokens.For(guest)}");
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {TestTokens.For(guest)}");
                 break;
             case "staff":
-                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {Tokens.For("staff", staff: true)}");
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {TestTokens.For("staff", staff: true)}");
                 break;
             case "none":
                 break;
             case var a when a.StartsWith("sub:", StringComparison.Ordinal):
-                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {Tokens.For(a[4..])}");
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {TestTokens.For(a[4..])}");
                 break;
             case var a when a.StartsWith("raw:", StringComparison.Ordinal):
                 request.Headers.TryAddWithoutValidation("Authorization", expand(a[4..]));

@@ -29,7 +29,7 @@ public sealed class HttpRaceFuzzTests(HostFixture host) : IClassFixture<HostFixt
         var clock = Stopwatch.StartNew();
         var failures = new ConcurrentQueue<string>();
         long requests = 0;
-        var staff = Tokens.For("staff-fuzz", staff: true);
+        var staff = TestTokens.For("staff-fuzz", staff: true);
         var round = 0;
         for (; round < Budget.HttpRounds && clock.Elapsed < Budget.Deadline && failures.IsEmpty; round++)
         {
@@ -39,7 +39,7 @@ public sealed class HttpRaceFuzzTests(HostFixture host) : IClassFixture<HostFixt
             var accommodation = await Arrange.AccommodationAsync(host.Database, capacity, capacity, ct);
             var windowStart = Arrange.Today.AddDays(30 + rng.Next(0, 30));
             var created = new ConcurrentBag<Tracked>();
-            var plans = Enumerable.Range(0, callers).Select(_ => (Token: Tokens.For(Tokens.NewGuest()), Rng: new Random(rng.Next()))).ToList();
+            var plans = Enumerable.Range(0, callers).Select(_ => (Token: TestTokens.For(TestTokens.NewGuest()), Rng: new Random(rng.Next()))).ToList();
             var currentRound = round;
 
             async Task<HttpStatusCode> Call(HttpMethod method, string path, string token, string? json, string? key, string operation, params int[] allowed)

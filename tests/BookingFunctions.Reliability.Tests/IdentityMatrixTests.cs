@@ -28,21 +28,21 @@ public sealed class IdentityMatrixTests(HostFixture host) : IClassFixture<HostFi
 {
     private static readonly Dictionary<string, Func<string>> BrokenTokens = new(StringComparer.Ordinal)
     {
-        ["wrong issuer"] = () => Tokens.For("guest-x", issuer: "https://evil.example"),
-        ["issuer differing in case"] = () => Tokens.For("guest-x", issuer: Tokens.Issuer.ToUpperInvariant()),
-        ["wrong audience"] = () => Tokens.For("guest-x", audience: "another-api"),
-        ["expired"] = () => Tokens.For("guest-x", expires: DateTime.UtcNow.AddMinutes(-10), notBefore: DateTime.UtcNow.AddMinutes(-20)),
-        ["not yet valid"] = () => Tokens.For("guest-x", notBefore: DateTime.UtcNow.AddMinutes(10), expires: DateTime.UtcNow.AddMinutes(20)),
-        ["alg none"] = () => Tokens.Unsigned("guest-x"),
-        ["alg None"] = () => Tokens.Unsigned("guest-x", "None"),
-        ["alg NONE"] = () => Tokens.Unsigned("guest-x", "NONE"),
-        ["alg none with the original signature kept"] = () => Tokens.Unsigned("guest-x") + Tokens.For("guest-x").Split('.')[2],
-        ["signed with another key"] = () => Tokens.For("guest-x", key: new string('k', 64)),
-        ["tampered payload"] = () => Tokens.Tampered("guest-x", "guest-y"),
-        ["missing subject"] = () => Tokens.WithoutSubject(),
-        ["empty subject"] = () => Tokens.WithoutSubject(""),
-        ["whitespace subject"] = () => Tokens.WithoutSubject("   "),
-        ["201-character subject"] = () => Tokens.For(new string('s', 201)),
+        ["wrong issuer"] = () => TestTokens.For("guest-x", issuer: "https://evil.example"),
+        ["issuer differing in case"] = () => TestTokens.For("guest-x", issuer: TestTokens.Issuer.ToUpperInvariant()),
+        ["wrong audience"] = () => TestTokens.For("guest-x", audience: "another-api"),
+        ["expired"] = () => TestTokens.For("guest-x", expires: DateTime.UtcNow.AddMinutes(-10), notBefore: DateTime.UtcNow.AddMinutes(-20)),
+        ["not yet valid"] = () => TestTokens.For("guest-x", notBefore: DateTime.UtcNow.AddMinutes(10), expires: DateTime.UtcNow.AddMinutes(20)),
+        ["alg none"] = () => TestTokens.WithAlgNone("guest-x"),
+        ["alg None"] = () => TestTokens.WithAlgNone("guest-x", "None"),
+        ["alg NONE"] = () => TestTokens.WithAlgNone("guest-x", "NONE"),
+        ["alg none with the original signature kept"] = () => TestTokens.WithAlgNone("guest-x") + TestTokens.For("guest-x").Split('.')[2],
+        ["signed with another key"] = () => TestTokens.For("guest-x", key: new string('k', 64)),
+        ["tampered payload"] = () => TestTokens.Tampered("guest-x", "guest-y"),
+        ["missing subject"] = () => TestTokens.WithoutSubject(),
+        ["empty subject"] = () => TestTokens.WithoutSubject(""),
+        ["whitespace subject"] = () => TestTokens.WithoutSubject("   "),
+        ["201-character subject"] = () => TestTokens.For(new string('s', 201)),
         ["not a JWT"] = () => "definitely-not-a-token",
         ["JWE-shaped garbage"] = () => "a.b.c.d.e",
         ["no token"] = () => "",
@@ -87,9 +87,9 @@ public sealed class IdentityMatrixTests(HostFixture host) : IClassFixture<HostFi
     {
         var ct = TestContext.Current.CancellationToken;
         var accommodation = await Arrange.AccommodationAsync(host.Database, rooms: 5, items: 2, ct);
-        var victim = Tokens.NewGuest();
+        var victim = TestTokens.NewGuest();
         var booking = await BookAsync(accommodation, victim, ct);
-        var intruder = Tokens.For(Tokens.NewGuest());
+        var intruder = TestTokens.For(TestTokens.NewGuest());
         var before = await Invariants.RowCountsAsync(host.Database, ct);
         var missing = Guid.NewGuid();
 
@@ -117,17 +117,17 @@ public sealed class IdentityMatrixTests(HostFixture host) : IClassFixture<HostFi
     {
         var ct = TestContext.Current.CancellationToken;
         var accommodation = await Arrange.AccommodationAsync(host.Database, rooms: 5, items: 0, ct);
-        var victim = Tokens.NewGuest();
-        var attacker = Tokens.NewGuest();
+        var victim = TestTokens.NewGuest();
+        var attacker = TestTokens.NewGuest();
         var (checkIn, checkOut) = (Arrange.Today.AddDays(40), Arrange.Today.AddDays(42));
         var json = Http.BookingJson(accommodation, checkIn, checkOut);
-        using var victims = await Http.SendAsync(host.Client, HttpMethod.Post, "/api/bookings", Tokens.For(victim), json, "shared-key", ct);
+        using var victims = await Http.SendAsync(host.Client, HttpMethod.Post, "/api/bookings", TestTokens.For(victim), json, "shared-key", ct);
         var victimsId = await Http.IdAsync(victims, ct);
 
         // Act
-        using var withGuestField = await Http.SendAsync(host.Client, HttpMethod.Post, "/api/bookings", Tokens.For(attacker),
+        using var withGuestField = await Http.SendAsync(host.Client, HttpMethod.Post, "/api/bookings", TestTokens.For(attacker),
             json[..^1] + $",\"guestId\":\"{victim}\"}}", ct: ct);
-        using var sameKey = await Http.SendAsync(host.Client, HttpMethod.Post, "/api/bookings", Tokens.For(attacker), json, "shared-key", ct);
+        using var sameKey = await Http.SendAsync(host.Client, HttpMethod.Post, "/api/bookings", TestTokens.For(attacker), json, "shared-key", ct);
         Tally.AddIdentityCases(2);
 
         // Assert: a guest field is refused; the victim's key gives the attacker a booking of their own, never the victim's
@@ -172,8 +172,8 @@ public sealed class IdentityMatrixTests(HostFixture host) : IClassFixture<HostFi
             new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
                 Issuer = tokenIssuer ?? issuer,
-                Audience = Tokens.Audience,
-                Claims = new Dictionary<string, object> { ["sub"] = Tokens.NewGuest() },
+                Audience = TestTokens.Audience,
+                Claims = new Dictionary<string, object> { ["sub"] = TestTokens.NewGuest() },
                 Expires = DateTime.UtcNow.AddMinutes(5),
                 SigningCredentials = new SigningCredentials(key, algorithm),
                 AdditionalHeaderClaims = header,
@@ -192,7 +192,7 @@ public sealed class IdentityMatrixTests(HostFixture host) : IClassFixture<HostFi
             ["RS256 with a jku pointing at the attacker"] = Token(new RsaSecurityKey(attackerRsa) { KeyId = "key-1" }, SecurityAlgorithms.RsaSha256,
                 new Dictionary<string, object> { ["jku"] = "http://127.0.0.1:1/keys" }),
             ["right key, other issuer"] = Token(new RsaSecurityKey(rsa) { KeyId = "key-1" }, SecurityAlgorithms.RsaSha256, tokenIssuer: "https://someone-else.example"),
-            ["alg none"] = Tokens.Unsigned("guest-x"),
+            ["alg none"] = TestTokens.WithAlgNone("guest-x"),
         };
 
         // Act

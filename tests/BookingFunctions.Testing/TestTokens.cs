@@ -3,13 +3,13 @@ using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace BookingFunctions.Reliability.Tests;
+namespace BookingFunctions.Testing;
 
-/// <summary>Bearer tokens for the host's development signing key, and the broken ones the matrix expects refused.</summary>
-internal static class Tokens
+/// <summary>Bearer tokens for the host's development signing key, and broken ones the tests expect refused.</summary>
+public static class TestTokens
 {
-    public const string Issuer = "https://issuer.reliability.bookingfunctions.local";
-    public const string Audience = "booking-api-reliability";
+    public const string Issuer = "https://issuer.tests.bookingfunctions.local";
+    public const string Audience = "booking-api-tests";
     public const string StaffRole = "booking.staff";
     public static readonly string SigningKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
 
@@ -60,7 +60,7 @@ internal static class Tokens
     }
 
     /// <summary>An unsigned token with otherwise perfect claims; <paramref name="alg"/> varies the spelling of "none".</summary>
-    public static string Unsigned(string subject, string alg = "none")
+    public static string WithAlgNone(string subject, string alg = "none")
     {
         var exp = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
         var header = Base64UrlEncoder.Encode($$"""{"alg":"{{alg}}","typ":"JWT"}""");
