@@ -7,6 +7,11 @@ begin;
 
 -- 202611250003_app_role_grants: privileges go with the functions below.
 
+-- 202611250004_batched_bookings (it replaced create_booking_with_atomic_lock and raise_fully_booked: dropped below)
+drop function if exists public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text);
+drop function if exists booking.request_problem(text, date, date, integer, text, text, interval);
+drop function if exists booking.fully_booked_message(integer, date);
+
 -- 202611250002_booking_functions
 drop function if exists public.check_for_double_bookings();
 drop function if exists public.create_booking_returning(uuid, text, date, date, integer, interval, text, text);
