@@ -18,7 +18,7 @@ public static class BookingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddOptions<BookingOptions>().Bind(configuration.GetSection(BookingOptions.Section))
-            .Validate(BookingOptions.IsValid, "Booking: HoldTtl must be in (0, 1 day], MaxRequestBodyBytes 256..1 MiB, the rest in range.")
+            .Validate(BookingOptions.IsValid, "Booking: HoldTtl must be in (0, 1 day], MaxRequestBodyBytes 256..1 MiB, MaxBatchSize 1..1000, ConcurrentBatches 1..64, the rest in range.")
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
             .Configure(o => o.ConnectionString ??= configuration.GetConnectionString(DatabaseOptions.ConnectionStringName)
@@ -42,6 +42,7 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<BearerTokenValidator>();
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<DatabaseErrorMapper>();
+        services.TryAddSingleton<BookingBatcher>();
         services.TryAddSingleton<BookingStore>();
         services.TryAddSingleton<BookingAction>();
         services.TryAddSingleton<CreateBookingHandler>();

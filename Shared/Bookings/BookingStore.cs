@@ -10,7 +10,7 @@ namespace BookingFunctions.Bookings;
 /// decision (locks, capacity, ownership) happens inside PostgreSQL; this class only passes arguments.
 /// <c>guestId</c> null means "staff: any booking".
 /// </summary>
-public sealed class BookingStore(NpgsqlDataSource dataSource, IOptions<BookingOptions> options, TimeProvider time)
+public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher batcher, IOptions<BookingOptions> options, TimeProvider time)
 {
     private static readonly string CreateSql = EmbeddedSql.Read("sql/queries/create_booking.sql");
     private static readonly string AvailabilitySql = EmbeddedSql.Read("sql/queries/check_availability.sql");
@@ -19,10 +19,18 @@ public sealed class BookingStore(NpgsqlDataSource dataSource, IOptions<BookingOp
     private static readonly string CancelSql = EmbeddedSql.Read("sql/queries/cancel_booking.sql");
     private static readonly string GetSql = EmbeddedSql.Read("sql/queries/get_booking.sql");
 
-    /// <summary>Creates (or, for a replayed idempotency key, finds) the booking and returns it: one database call.</summary>
+    /// <summary>
+    /// Creates (or, for a replayed idempotency key, finds) the booking and returns it: one database call, shared
+    /// with the other requests of its batch when batching is on.
+    /// </summary>
     public async Task<BookingResponse> CreateAsync(Guid accommodationId, string guestId, DateOnly checkIn, DateOnly checkOut, int guests,
         string? idempotencyKey, CancellationToken ct)
     {
+        if (options.Value.BatchBookings)
+        {
+            return BookingResponse.From(await batcher.CreateAsync(
+                new NewBooking(accommodationId, guestId, checkIn, checkOut, guests, idempotencyKey), ct));
+        }
         var row = await RetryAsync(async token =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(token);

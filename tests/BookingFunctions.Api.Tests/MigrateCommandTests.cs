@@ -36,7 +36,7 @@ public sealed class MigrateCommandTests
             Assert.Equal((0, 0), (first, second));
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(ct);
-            Assert.Equal(3, await connection.ExecuteScalarAsync<int>(new CommandDefinition("select count(*) from booking_migrations.applied", cancellationToken: ct)));
+            Assert.Equal(BookingFunctions.Database.Migration.Embedded().Count, await connection.ExecuteScalarAsync<int>(new CommandDefinition("select count(*) from booking_migrations.applied", cancellationToken: ct)));
             Assert.True(await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "select to_regprocedure('public.create_booking_with_atomic_lock(uuid,text,date,date,integer,interval,text,text)') is not null",
                 cancellationToken: ct)));
