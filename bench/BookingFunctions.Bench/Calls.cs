@@ -1,3 +1,4 @@
+using BookingFunctions.Bookings;
 using Npgsql;
 
 namespace BookingFunctions.Bench;
@@ -5,6 +6,16 @@ namespace BookingFunctions.Bench;
 /// <summary>The one-statement calls clients make; parameters typed so Npgsql can auto-prepare them.</summary>
 public static class Calls
 {
+    /// <summary>
+    /// The product path, as the HTTP host books: the request joins the next create_bookings call of the
+    /// database's BookingBatcher. A refusal throws the request's own PostgresException (BK001 …).
+    /// </summary>
+    public static Task BookAsync(
+        BenchDatabase db, Guid accommodation, string guest, DateOnly checkIn, DateOnly checkOut, string? idempotencyKey,
+        CancellationToken ct) =>
+        db.Batcher.CreateAsync(new NewBooking(accommodation, guest, checkIn, checkOut, 1, idempotencyKey), ct);
+
+    /// <summary>One create_booking_with_atomic_lock call per booking (the "-call" rows).</summary>
     public static async Task CreateBookingAsync(
         NpgsqlDataSource dataSource, Guid accommodation, string guest, DateOnly checkIn, DateOnly checkOut, string? idempotencyKey,
         CancellationToken ct)

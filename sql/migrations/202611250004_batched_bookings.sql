@@ -328,22 +328,28 @@ begin
   end loop;
 
   -- One snapshot: per request, how many night rows are missing and the first night already full; and the
-  -- stale holds on any requested night (released below, under the night locks).
+  -- stale holds on any requested night (released below, under the night locks). The per-request lookups are
+  -- LATERAL subqueries that cannot be flattened (aggregate, offset 0), so each is an index range scan
+  -- whatever the generic plan guesses about the arrays' length.
   select array_agg(x.missing order by x.ord), array_agg(x.full_night order by x.ord)
     into v_missing, v_full
     from (select r.ord,
-                 case when r.id is null or r.cap is null then 0 else (r.cout - r.cin) - count(n.night)::integer end as missing,
-                 min(n.night) filter (where n.reserved >= r.cap) as full_night
+                 case when r.id is null or r.cap is null then 0 else (r.cout - r.cin) - f.nights end as missing,
+                 f.full_night
             from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) with ordinality as r(id, acc, cin, cout, cap, ord)
-            left join booking.night_inventory n
-              on r.id is not null and r.cap is not null
-             and n.accommodation_id = r.acc and n.night >= r.cin and n.night < r.cout
-           group by r.ord, r.id, r.cap, r.cin, r.cout) x;
-  select array_agg(distinct b.id) into v_stale
+            cross join lateral (
+              select count(*)::integer as nights, min(n.night) filter (where n.reserved >= r.cap) as full_night
+                from booking.night_inventory n
+               where r.id is not null and r.cap is not null
+                 and n.accommodation_id = r.acc and n.night >= r.cin and n.night < r.cout) f) x;
+  select array_agg(distinct s.id) into v_stale
     from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
-    join booking.bookings b
-      on b.accommodation_id = r.acc and b.status = 'pending' and b.hold_expires_at <= now()
-     and b.check_in < r.cout and b.check_out > r.cin
+    cross join lateral (
+      select b.id
+        from booking.bookings b
+       where b.accommodation_id = r.acc and b.status = 'pending' and b.hold_expires_at <= now()
+         and b.check_in < r.cout and b.check_out > r.cin
+      offset 0) s
    where r.id is not null and r.cap is not null;
 
   j := 0;
@@ -384,29 +390,36 @@ begin
   )
   select coalesce(array_agg(inserted.id), '{}') into v_inserted from inserted;
 
-  -- Every night row the new bookings and the stale holds cover, locked in (accommodation, night) order.
-  select array_agg(l.acc::text || l.night::text), array_agg(l.acc), array_agg(l.night), array_agg(l.reserved)
-    into v_key, v_lock_acc, v_night, v_reserved
+  -- Every night row the new bookings and the stale holds cover, sorted and distinct, then locked in that
+  -- (accommodation, night) order. Joined from an array, the lock query probes the primary key per night once
+  -- the table is large, and reads the whole (small) table otherwise.
+  select array_agg(k.acc order by k.acc, k.night), array_agg(k.night order by k.acc, k.night)
+    into v_lock_acc, v_night
+    from (select r.acc, r.cin + g as night
+            from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
+           cross join lateral pg_catalog.generate_series(0, r.cout - r.cin - 1) as g
+           where r.id = any (v_inserted) and r.cap is not null
+          union
+          select b.accommodation_id, b.check_in + g
+            from booking.bookings b
+           cross join lateral pg_catalog.generate_series(0, b.check_out - b.check_in - 1) as g
+           where b.id = any (v_stale)) k;
+  select array_agg(l.acc::text || l.night::text), array_agg(l.reserved)
+    into v_key, v_reserved
     from (select n.accommodation_id as acc, n.night, n.reserved
             from booking.night_inventory n
-           where (n.accommodation_id, n.night) in (
-                   select r.acc, r.cin + g
-                     from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
-                    cross join lateral pg_catalog.generate_series(0, r.cout - r.cin - 1) as g
-                    where r.id = any (v_inserted) and r.cap is not null
-                   union
-                   select b.accommodation_id, b.check_in + g
-                     from booking.bookings b
-                    cross join lateral pg_catalog.generate_series(0, b.check_out - b.check_in - 1) as g
-                    where b.id = any (v_stale))
+            join unnest(v_lock_acc, v_night) as k(acc, night) on n.accommodation_id = k.acc and n.night = k.night
            order by n.accommodation_id, n.night
              for update of n) l;
+  if cardinality(v_key) is distinct from cardinality(v_night) then
+    raise exception 'not every night row of this batch exists';
+  end if;
 
   if v_stale is not null then
     perform booking.release_bookings(v_stale, 'expired');
     select array_agg(n.reserved order by n.accommodation_id, n.night) into v_reserved
       from booking.night_inventory n
-     where (n.accommodation_id, n.night) in (select * from unnest(v_lock_acc, v_night));
+      join unnest(v_lock_acc, v_night) as k(acc, night) on n.accommodation_id = k.acc and n.night = k.night;
   end if;
 
   -- Greedy in request order: a request gets its room when every one of its nights still has one.

@@ -12,21 +12,36 @@ public static class FlashSaleWorkload
 {
     public static async Task RunAsync(BenchContext c, CancellationToken ct)
     {
-        await using var db = await c.Server.CreateDatabaseAsync("w2", c.Options.Clients + 8, ct);
         var night = BenchContext.Tomorrow.AddDays(30);
+        await using (var db = await c.Server.CreateDatabaseAsync("w2", c.Options.Clients + 8, ct))
+        {
+            await RunOpenSaleAsync(c, db, "W2", "W2 flash sale: 1 accommodation, the same single night", night, oneCallEach: false, ct);
+            await RunSellOutAsync(c, db, night, ct);
+        }
+        await using (var db = await c.Server.CreateDatabaseAsync("w2_call", c.Options.Clients + 8, ct))
+        {
+            await RunOpenSaleAsync(c, db, "W2-call", "W2 with one create_booking_with_atomic_lock call per booking (no batching)", night,
+                oneCallEach: true, ct);
+        }
+    }
+
+    private static async Task RunOpenSaleAsync(BenchContext c, BenchDatabase db, string id, string title, DateOnly night, bool oneCallEach,
+        CancellationToken ct)
+    {
         var open = await db.AddAccommodationAsync("Flash sale, large capacity", HotPropertyWorkload.LargeCapacity, ct);
         var seq = new long[c.Options.Clients];
-        var m = await c.MeasureAsync(db, "W2", "W2 flash sale", c.Loop(c.Options.Clients),
+        var m = await c.MeasureAsync(db, id, title, c.Loop(c.Options.Clients),
             (client, _, token) =>
             {
                 var n = seq[client]++;
-                return Calls.CreateBookingAsync(db.DataSource, open, $"w2-g{client}-{n}", night, night.AddDays(1), $"k{n}", token);
+                return oneCallEach
+                    ? Calls.CreateBookingAsync(db.DataSource, open, $"w2-g{client}-{n}", night, night.AddDays(1), $"k{n}", token)
+                    : Calls.BookAsync(db, open, $"w2-g{client}-{n}", night, night.AddDays(1), $"k{n}", token);
             }, ct);
         var audit = await AuditResult.RunAsync(db, ct);
-        c.Add(new ResultRow("W2", "W2 flash sale: 1 accommodation, the same single night", Ceiling.HotRow, m,
-            audit.Issues, audit.Oversells, $"capacity {HotPropertyWorkload.LargeCapacity:N0}; audit {audit.Summary}"));
-
-        await RunSellOutAsync(c, db, night, ct);
+        var path = oneCallEach ? "one call per booking" : db.BatchSummary;
+        c.Add(new ResultRow(id, title, Ceiling.HotRow, m,
+            audit.Issues, audit.Oversells, $"{path}; capacity {HotPropertyWorkload.LargeCapacity:N0}; audit {audit.Summary}"));
     }
 
     private static async Task RunSellOutAsync(BenchContext c, BenchDatabase db, DateOnly night, CancellationToken ct)
@@ -47,7 +62,7 @@ public static class FlashSaleWorkload
             (client, _, token) =>
             {
                 var n = seq[client]++;
-                return Calls.CreateBookingAsync(db.DataSource, limited, $"w2s-g{client}-{n}", night, night.AddDays(1), $"k{n}", token);
+                return Calls.BookAsync(db, limited, $"w2s-g{client}-{n}", night, night.AddDays(1), $"k{n}", token);
             }, ct);
         var stored = await db.ScalarAsync<long>(
             "select count(*) from booking.bookings where accommodation_id = @Id and status in ('pending', 'confirmed')", new { Id = limited }, ct);

@@ -12,23 +12,36 @@ public static class HotPropertyWorkload
 
     public static async Task RunAsync(BenchContext c, CancellationToken ct)
     {
-        await using var db = await c.Server.CreateDatabaseAsync("w1", c.Options.Clients + 8, ct);
-        var accommodation = await db.AddAccommodationAsync("Hot property", LargeCapacity, ct);
-        var m = await c.MeasureAsync(db, "W1", "W1 hot property", c.Loop(c.Options.Clients), Booker(db, accommodation, c.Options.Clients, "w1"), ct);
-        var audit = await AuditResult.RunAsync(db, ct);
-        c.Add(new ResultRow("W1", "W1 hot property: 1 accommodation, random 1-7 nights over a year", Ceiling.RandomRow, m,
-            audit.Issues, audit.Oversells, $"capacity {LargeCapacity:N0} (never sells out); audit {audit.Summary}"));
+        await RunAsync(c, "W1", "W1 hot property: 1 accommodation, random 1-7 nights over a year", oneCallEach: false, ct);
+        await RunAsync(c, "W1-call", "W1 with one create_booking_with_atomic_lock call per booking (no batching)", oneCallEach: true, ct);
     }
 
-    /// <summary>Random stays at one accommodation; every call has its own guest and idempotency key, as the API sends.</summary>
-    public static ClientCall Booker(BenchDatabase db, Guid accommodation, int clients, string prefix)
+    private static async Task RunAsync(BenchContext c, string id, string title, bool oneCallEach, CancellationToken ct)
+    {
+        await using var db = await c.Server.CreateDatabaseAsync(id.Replace('-', '_').ToLowerInvariant(), c.Options.Clients + 8, ct);
+        var accommodation = await db.AddAccommodationAsync("Hot property", LargeCapacity, ct);
+        var m = await c.MeasureAsync(db, id, title, c.Loop(c.Options.Clients),
+            Booker(db, accommodation, c.Options.Clients, id.ToLowerInvariant(), oneCallEach), ct);
+        var audit = await AuditResult.RunAsync(db, ct);
+        var path = oneCallEach ? "one call per booking" : db.BatchSummary;
+        c.Add(new ResultRow(id, title, Ceiling.RandomRow, m,
+            audit.Issues, audit.Oversells, $"{path}; capacity {LargeCapacity:N0} (never sells out); audit {audit.Summary}"));
+    }
+
+    /// <summary>
+    /// Random stays at one accommodation; every call has its own guest and idempotency key, as the API sends.
+    /// Through the product path (BookingBatcher) unless <paramref name="oneCallEach"/>.
+    /// </summary>
+    public static ClientCall Booker(BenchDatabase db, Guid accommodation, int clients, string prefix, bool oneCallEach = false)
     {
         var seq = new long[clients];
         return (client, r, token) =>
         {
             var (checkIn, checkOut) = Calls.RandomStay(r);
             var n = seq[client]++;
-            return Calls.CreateBookingAsync(db.DataSource, accommodation, $"{prefix}-g{client}-{n}", checkIn, checkOut, $"k{n}", token);
+            return oneCallEach
+                ? Calls.CreateBookingAsync(db.DataSource, accommodation, $"{prefix}-g{client}-{n}", checkIn, checkOut, $"k{n}", token)
+                : Calls.BookAsync(db, accommodation, $"{prefix}-g{client}-{n}", checkIn, checkOut, $"k{n}", token);
         };
     }
 }

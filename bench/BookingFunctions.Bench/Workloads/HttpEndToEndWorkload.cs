@@ -40,13 +40,13 @@ public static class HttpEndToEndWorkload
             {
                 var (checkIn, checkOut) = Calls.RandomStay(r);
                 var n = seq[client]++;
-                await Calls.CreateBookingAsync(db.DataSource, accommodation, $"w6d-g{client}", checkIn, checkOut, $"k{n}", token);
+                await Calls.BookAsync(db, accommodation, $"w6d-g{client}", checkIn, checkOut, $"k{n}", token);
                 var (from, to) = Calls.RandomStay(r);
                 await Calls.CheckAvailabilityAsync(db.DataSource, accommodation, from, to, token);
             }, ct);
         var audit = await AuditResult.RunAsync(db, ct);
         c.Add(new ResultRow("W6d", $"W6 direct DB: {clients} clients, create + availability per iteration", Ceiling.RandomRow, m,
-            audit.Issues, audit.Oversells, $"the reference for W6; audit {audit.Summary}"));
+            audit.Issues, audit.Oversells, $"the reference for W6: the host's booking path without HTTP ({db.BatchSummary}); audit {audit.Summary}"));
     }
 
     private static async Task RunHttpAsync(BenchContext c, int clients, CancellationToken ct)

@@ -19,11 +19,11 @@ public static class PortfolioWorkload
             {
                 var (checkIn, checkOut) = Calls.RandomStay(r);
                 var n = seq[client]++;
-                return Calls.CreateBookingAsync(db.DataSource, ids[r.Next(ids.Length)], $"w3-g{client}-{n}", checkIn, checkOut, $"k{n}", token);
+                return Calls.BookAsync(db, ids[r.Next(ids.Length)], $"w3-g{client}-{n}", checkIn, checkOut, $"k{n}", token);
             }, ct);
         var audit = await AuditResult.RunAsync(db, ct);
         c.Add(new ResultRow("W3", $"W3 portfolio: {size} accommodations x {RoomsEach} rooms, random stays", Ceiling.RandomRow, m,
-            audit.Issues, audit.Oversells, $"{RoomsEach} rooms never fill at this rate; audit {audit.Summary}"));
+            audit.Issues, audit.Oversells, $"{db.BatchSummary}; {RoomsEach} rooms never fill at this rate; audit {audit.Summary}"));
     }
 
     private static async Task<Guid[]> LoadPortfolioAsync(Npgsql.NpgsqlConnection connection, int size, CancellationToken ct)

@@ -54,7 +54,7 @@ public static class ReadsUnderWritesWorkload
         c.Add(new ResultRow("W5r", $"W5 availability readers ({c.Options.ReaderClients} clients) during W1 writes", Ceiling.None, reads,
             null, null, $"reader lock waits {readerLockWaits}, ungranted {readerUngranted}"));
         c.Add(new ResultRow("W5w", "W5 W1 writers while readers run", Ceiling.RandomRow, writes,
-            audit.Issues, audit.Oversells, $"audit {audit.Summary}"));
+            audit.Issues, audit.Oversells, $"{db.BatchSummary}; audit {audit.Summary}"));
         if (!c.Server.UseExperiment)
         {
             c.ReaderLockWaits = readerLockWaits + readerUngranted;
