@@ -21,12 +21,9 @@ public sealed class BookingOptions
     public int RetryAfterSeconds { get; set; } = 2;
 
     /// <summary>
-    /// Coalesce this instance's concurrent create requests into create_bookings calls (BookingBatcher).
-    /// Off: every request is its own create_booking_returning call.
+    /// Most requests in one create_bookings call (BookingBatcher coalesces this instance's concurrent creates).
+    /// 1 turns batching off: every request is its own create_booking_returning call.
     /// </summary>
-    public bool BatchBookings { get; set; } = true;
-
-    /// <summary>Most requests in one create_bookings call.</summary>
     public int MaxBatchSize { get; set; } = 64;
 
     /// <summary>

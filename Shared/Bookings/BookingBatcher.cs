@@ -18,6 +18,7 @@ namespace BookingFunctions.Bookings;
 public sealed partial class BookingBatcher : IAsyncDisposable
 {
     private static readonly string CreateManySql = EmbeddedSql.Read("sql/queries/create_bookings.sql");
+    private static readonly string CreateOneSql = EmbeddedSql.Read("sql/queries/create_booking.sql");
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly BookingOptions _options;
@@ -84,6 +85,11 @@ public sealed partial class BookingBatcher : IAsyncDisposable
 
     private async Task SendAsync(List<Pending> batch)
     {
+        if (batch.Count == 1)
+        {
+            await SendAloneAsync(batch[0]);
+            return;
+        }
         try
         {
             var outcomes = await TransientRetry.RunAsync(_options.TransientRetryAttempts, _time, token => CallAsync(batch, token),
@@ -114,7 +120,7 @@ public sealed partial class BookingBatcher : IAsyncDisposable
             LogBatchSplit(batch.Count, e.SqlState);
             foreach (var pending in batch)
             {
-                await SendAsync([pending]);
+                await SendAloneAsync(pending);
             }
         }
         catch (Exception e)
@@ -123,6 +129,39 @@ public sealed partial class BookingBatcher : IAsyncDisposable
             {
                 pending.Fail(e);
             }
+        }
+    }
+
+    /// <summary>
+    /// A request with no company takes the single-call path (create_booking_returning): for one request it
+    /// runs fewer statements than a batch; its refusal is its own PostgresException either way.
+    /// </summary>
+    private async Task SendAloneAsync(Pending pending)
+    {
+        try
+        {
+            var request = pending.Request;
+            var row = await TransientRetry.RunAsync(_options.TransientRetryAttempts, _time, async token =>
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(token);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Increment(ref _requests);
+                return await connection.QuerySingleAsync<BookingRow>(new CommandDefinition(CreateOneSql, new
+                {
+                    request.AccommodationId,
+                    request.GuestId,
+                    request.CheckIn,
+                    request.CheckOut,
+                    request.Guests,
+                    _options.HoldTtl,
+                    request.IdempotencyKey,
+                }, cancellationToken: token));
+            }, CancellationToken.None);
+            pending.Complete(row);
+        }
+        catch (Exception e)
+        {
+            pending.Fail(e);
         }
     }
 

@@ -12,7 +12,6 @@ namespace BookingFunctions.Bookings;
 /// </summary>
 public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher batcher, IOptions<BookingOptions> options, TimeProvider time)
 {
-    private static readonly string CreateSql = EmbeddedSql.Read("sql/queries/create_booking.sql");
     private static readonly string AvailabilitySql = EmbeddedSql.Read("sql/queries/check_availability.sql");
     private static readonly string AssignItemSql = EmbeddedSql.Read("sql/queries/assign_item.sql");
     private static readonly string ConfirmSql = EmbeddedSql.Read("sql/queries/confirm_booking.sql");
@@ -21,32 +20,11 @@ public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher bat
 
     /// <summary>
     /// Creates (or, for a replayed idempotency key, finds) the booking and returns it: one database call, shared
-    /// with the other requests of its batch when batching is on.
+    /// with the other requests of its batch (see <see cref="BookingBatcher"/>).
     /// </summary>
     public async Task<BookingResponse> CreateAsync(Guid accommodationId, string guestId, DateOnly checkIn, DateOnly checkOut, int guests,
-        string? idempotencyKey, CancellationToken ct)
-    {
-        if (options.Value.BatchBookings)
-        {
-            return BookingResponse.From(await batcher.CreateAsync(
-                new NewBooking(accommodationId, guestId, checkIn, checkOut, guests, idempotencyKey), ct));
-        }
-        var row = await RetryAsync(async token =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(token);
-            return await connection.QuerySingleAsync<BookingRow>(new CommandDefinition(CreateSql, new
-            {
-                AccommodationId = accommodationId,
-                GuestId = guestId,
-                CheckIn = checkIn,
-                CheckOut = checkOut,
-                Guests = guests,
-                options.Value.HoldTtl,
-                IdempotencyKey = idempotencyKey,
-            }, cancellationToken: token));
-        }, ct);
-        return BookingResponse.From(row);
-    }
+        string? idempotencyKey, CancellationToken ct) =>
+        BookingResponse.From(await batcher.CreateAsync(new NewBooking(accommodationId, guestId, checkIn, checkOut, guests, idempotencyKey), ct));
 
     public Task<int> AvailabilityAsync(Guid accommodationId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct) =>
         ScalarAsync<int>(AvailabilitySql, new { AccommodationId = accommodationId, CheckIn = checkIn, CheckOut = checkOut }, ct);

@@ -426,7 +426,7 @@ begin
   if v_key is not null then
     v_delta := array_fill(0, array[cardinality(v_key)]);
     for i in 1 .. v_n loop
-      continue when v_cap[i] is null or not (v_ids[i] = any (v_inserted));
+      continue when v_ids[i] is null or v_cap[i] is null or not (v_ids[i] = any (v_inserted));
       j := array_position(v_key, p_accommodation_ids[i]::text || p_check_ins[i]::text);
       k := j + (p_check_outs[i] - p_check_ins[i]) - 1;
       if j is null or v_night[k] is distinct from p_check_outs[i] - 1 then
