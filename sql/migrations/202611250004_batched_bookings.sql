@@ -275,6 +275,7 @@ declare
   v_night    date[];
   v_reserved integer[];
   v_lock_acc uuid[];
+  v_tid      tid[];
   v_delta    integer[];
   v_rejected uuid[] := '{}';
   v_found    booking.bookings;
@@ -393,20 +394,31 @@ begin
   -- Every night row the new bookings and the stale holds cover, sorted and distinct, then locked in that
   -- (accommodation, night) order. Joined from an array, the lock query probes the primary key per night once
   -- the table is large, and reads the whole (small) table otherwise.
-  select array_agg(k.acc order by k.acc, k.night), array_agg(k.night order by k.acc, k.night)
-    into v_lock_acc, v_night
-    from (select r.acc, r.cin + g as night
-            from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
-           cross join lateral pg_catalog.generate_series(0, r.cout - r.cin - 1) as g
-           where r.id = any (v_inserted) and r.cap is not null
-          union
-          select b.accommodation_id, b.check_in + g
-            from booking.bookings b
-           cross join lateral pg_catalog.generate_series(0, b.check_out - b.check_in - 1) as g
-           where b.id = any (v_stale)) k;
-  select array_agg(l.acc::text || l.night::text), array_agg(l.reserved)
-    into v_key, v_reserved
-    from (select n.accommodation_id as acc, n.night, n.reserved
+  if v_stale is null then
+    select array_agg(k.acc order by k.acc, k.night), array_agg(k.night order by k.acc, k.night)
+      into v_lock_acc, v_night
+      from (select distinct r.acc, r.cin + g as night
+              from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
+             cross join lateral pg_catalog.generate_series(0, r.cout - r.cin - 1) as g
+             where r.id = any (v_inserted) and r.cap is not null) k;
+  else
+    select array_agg(k.acc order by k.acc, k.night), array_agg(k.night order by k.acc, k.night)
+      into v_lock_acc, v_night
+      from (select r.acc, r.cin + g as night
+              from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
+             cross join lateral pg_catalog.generate_series(0, r.cout - r.cin - 1) as g
+             where r.id = any (v_inserted) and r.cap is not null
+            union
+            select b.accommodation_id, b.check_in + g
+              from booking.bookings b
+             cross join lateral pg_catalog.generate_series(0, b.check_out - b.check_in - 1) as g
+             where b.id = any (v_stale)) k;
+  end if;
+  -- The row addresses (ctid) of locked rows cannot change until this transaction ends: the counter update
+  -- below finds its rows by address instead of searching again.
+  select array_agg(l.acc::text || l.night::text), array_agg(l.reserved), array_agg(l.tid)
+    into v_key, v_reserved, v_tid
+    from (select n.accommodation_id as acc, n.night, n.reserved, n.ctid as tid
             from booking.night_inventory n
             join unnest(v_lock_acc, v_night) as k(acc, night) on n.accommodation_id = k.acc and n.night = k.night
            order by n.accommodation_id, n.night
@@ -417,7 +429,9 @@ begin
 
   if v_stale is not null then
     perform booking.release_bookings(v_stale, 'expired');
-    select array_agg(n.reserved order by n.accommodation_id, n.night) into v_reserved
+    -- released holds gave nights back (new row versions): read the counters and addresses again
+    select array_agg(n.reserved order by n.accommodation_id, n.night), array_agg(n.ctid order by n.accommodation_id, n.night)
+      into v_reserved, v_tid
       from booking.night_inventory n
       join unnest(v_lock_acc, v_night) as k(acc, night) on n.accommodation_id = k.acc and n.night = k.night;
   end if;
@@ -452,8 +466,8 @@ begin
 
     update booking.night_inventory n
        set reserved = n.reserved + d.delta
-      from unnest(v_lock_acc, v_night, v_delta) as d(acc, night, delta)
-     where d.delta > 0 and n.accommodation_id = d.acc and n.night = d.night;
+      from unnest(v_tid, v_delta) as d(tid, delta)
+     where d.delta > 0 and n.ctid = d.tid;
   end if;
 
   if cardinality(v_rejected) > 0 then
@@ -494,7 +508,7 @@ begin
     select r.ord::integer, r.code, r.msg, b.id, b.accommodation_id, b.guest_id, b.check_in, b.check_out, b.guests,
            b.status::text, b.hold_expires_at, b.item_id, b.created_at
       from unnest(v_ids, v_code, v_msg) with ordinality as r(id, code, msg, ord)
-      left join booking.bookings b on r.code is null and b.id = r.id
+      left join lateral (select * from booking.bookings b where r.code is null and b.id = r.id offset 0) b on true
      order by r.ord;
 end
 $$;
