@@ -96,6 +96,7 @@ declare
   v_lock_to    date;
   v_full_night date;
   v_taken      integer;
+  v_tids       tid[];
   v_id         uuid;
 begin
   if p_check_in is null or p_check_out is null or not pg_catalog.isfinite(p_check_in)
@@ -193,22 +194,19 @@ begin
          and n.reserved < v_capacity;
       get diagnostics v_taken = row_count;
     else
-      -- lock the nights in ascending order (the order every path uses), then count where there is room
-      with locked as materialized (
-        select n.night
-          from booking.night_inventory n
-         where n.accommodation_id = p_accommodation_id and n.night >= p_check_in and n.night < p_check_out
-         order by n.night
-           for update
-      ), taken as (
-        update booking.night_inventory n
-           set reserved = n.reserved + 1
-          from locked l
-         where n.accommodation_id = p_accommodation_id and n.night = l.night
-           and n.reserved < v_capacity
-        returning 1
-      )
-      select count(*) into v_taken from taken;
+      -- Lock the nights in ascending order (the order every path uses), then count where there is room. Two
+      -- statements: the second one's snapshot sees the row versions the first one locked, so it finds them by
+      -- address (ctid, fixed while locked) instead of searching the accommodation's nights again.
+      select array_agg(l.tid) into v_tids
+        from (select n.ctid as tid
+                from booking.night_inventory n
+               where n.accommodation_id = p_accommodation_id and n.night >= p_check_in and n.night < p_check_out
+               order by n.night
+                 for update) l;
+      update booking.night_inventory n
+         set reserved = n.reserved + 1
+       where n.ctid = any (v_tids) and n.reserved < v_capacity;
+      get diagnostics v_taken = row_count;
     end if;
     if v_taken < v_nights then
       select min(n.night) into v_full_night
