@@ -43,6 +43,7 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<DatabaseErrorMapper>();
         services.TryAddSingleton<BookingBatcher>();
+        services.TryAddSingleton<AvailabilityBatcher>();
         services.TryAddSingleton<BookingStore>();
         services.TryAddSingleton<BookingAction>();
         services.TryAddSingleton<CreateBookingHandler>();

@@ -10,9 +10,9 @@ namespace BookingFunctions.Bookings;
 /// decision (locks, capacity, ownership) happens inside PostgreSQL; this class only passes arguments.
 /// <c>guestId</c> null means "staff: any booking".
 /// </summary>
-public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher batcher, IOptions<BookingOptions> options, TimeProvider time)
+public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher batcher, AvailabilityBatcher availability,
+    IOptions<BookingOptions> options, TimeProvider time)
 {
-    private static readonly string AvailabilitySql = EmbeddedSql.Read("sql/queries/check_availability.sql");
     private static readonly string AssignItemSql = EmbeddedSql.Read("sql/queries/assign_item.sql");
     private static readonly string ConfirmSql = EmbeddedSql.Read("sql/queries/confirm_booking.sql");
     private static readonly string CancelSql = EmbeddedSql.Read("sql/queries/cancel_booking.sql");
@@ -24,10 +24,11 @@ public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher bat
     /// </summary>
     public async Task<BookingResponse> CreateAsync(Guid accommodationId, string guestId, DateOnly checkIn, DateOnly checkOut, int guests,
         string? idempotencyKey, CancellationToken ct) =>
-        BookingResponse.From(await batcher.CreateAsync(new NewBooking(accommodationId, guestId, checkIn, checkOut, guests, idempotencyKey), ct));
+        await batcher.CreateAsync(new NewBooking(accommodationId, guestId, checkIn, checkOut, guests, idempotencyKey), ct);
 
+    /// <summary>Rooms free for the whole stay: one statement, shared with the other questions of its batch.</summary>
     public Task<int> AvailabilityAsync(Guid accommodationId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct) =>
-        ScalarAsync<int>(AvailabilitySql, new { AccommodationId = accommodationId, CheckIn = checkIn, CheckOut = checkOut }, ct);
+        availability.AvailabilityAsync(new AvailabilityQuery(accommodationId, checkIn, checkOut), ct);
 
     public Task<Guid> AssignItemAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
         ScalarAsync<Guid>(AssignItemSql, new { BookingId = bookingId, GuestId = guestId }, ct);

@@ -38,13 +38,19 @@ public sealed class BenchDatabase : IAsyncDisposable
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>
-    /// The HTTP host's booking path over the clients' data source: BookingBatcher with the app's default
+    /// The HTTP host's booking path over the clients' data source: BookingBatcher with the run's booking
     /// options (created on first use), so concurrent bookers share create_bookings calls as they do in the app.
     /// </summary>
-    public BookingBatcher Batcher => _batcher ??= new BookingBatcher(DataSource, Options.Create(new BookingOptions()),
+    public BookingBatcher Batcher => _batcher ??= new BookingBatcher(DataSource, Options.Create(Server.BookingOptions),
         TimeProvider.System, NullLogger<BookingBatcher>.Instance);
 
     private BookingBatcher? _batcher;
+
+    /// <summary>The HTTP host's availability path over the clients' data source (AvailabilityBatcher, created on first use).</summary>
+    public AvailabilityBatcher Availability => _availability ??= new AvailabilityBatcher(DataSource, Options.Create(Server.BookingOptions),
+        TimeProvider.System);
+
+    private AvailabilityBatcher? _availability;
 
     /// <summary>"mean batch 14.2 requests" for the note of a row measured through <see cref="Batcher"/>.</summary>
     public string BatchSummary => _batcher is { BatchesSent: > 0 } b
@@ -100,6 +106,10 @@ public sealed class BenchDatabase : IAsyncDisposable
         if (_batcher is not null)
         {
             await _batcher.DisposeAsync();
+        }
+        if (_availability is not null)
+        {
+            await _availability.DisposeAsync();
         }
         await DataSource.DisposeAsync();
         await Admin.DisposeAsync();

@@ -27,6 +27,17 @@ public sealed record BenchOptions(
     /// </summary>
     public int? MaxPool { get; init; }
 
+    /// <summary>
+    /// --only W5,W6: runs just these workloads (by the id prefix of their rows; C = ceilings, O = original
+    /// design), to iterate on one finding. Targets that need a missing row are left out of that report.
+    /// </summary>
+    public IReadOnlySet<string>? Only { get; init; }
+
+    /// <summary>--concurrent-batches N: BookingOptions.ConcurrentBatches for every booking path (default: the app's).</summary>
+    public int? ConcurrentBatches { get; init; }
+
+    public bool Runs(string workload) => Only is null || Only.Contains(workload);
+
     public const string ConnectionStringVariable = "BOOKING_BENCH_CONNECTION_STRING";
 
     public static BenchOptions Parse(string[] args)
@@ -64,7 +75,11 @@ public sealed record BenchOptions(
                 ResultsDirectory: results,
                 ConnectionString: string.IsNullOrWhiteSpace(connection) ? null : connection);
         var maxPool = ValueAfter(args, "--max-pool") is { } m ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
-        return options with { Experiment = experiment, MaxPool = maxPool };
+        var only = ValueAfter(args, "--only") is { } o
+            ? o.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : null;
+        var batches = ValueAfter(args, "--concurrent-batches") is { } b ? int.Parse(b, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        return options with { Experiment = experiment, MaxPool = maxPool, Only = only, ConcurrentBatches = batches };
     }
 
     private static string? ValueAfter(string[] args, string name)

@@ -57,6 +57,9 @@ public sealed class BenchServer : IAsyncDisposable
     /// <summary>--max-pool: the most server connections any one client pool may open.</summary>
     public int? MaxPool { get; private set; }
 
+    /// <summary>The booking options every booking path of this run uses (the app's defaults unless --concurrent-batches).</summary>
+    public BookingFunctions.BookingOptions BookingOptions { get; private set; } = new();
+
     public int CapPool(int poolSize) => MaxPool is { } max ? Math.Min(poolSize, max) : poolSize;
 
     /// <summary>While true, new workload databases come from the experiment template.</summary>
@@ -79,6 +82,10 @@ public sealed class BenchServer : IAsyncDisposable
         }
 
         server.MaxPool = options.MaxPool;
+        if (options.ConcurrentBatches is { } batches)
+        {
+            server.BookingOptions = new BookingFunctions.BookingOptions { ConcurrentBatches = batches };
+        }
         await server.PrepareTemplateAsync(options.Experiment, ct);
         return server;
     }

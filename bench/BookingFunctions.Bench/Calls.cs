@@ -15,6 +15,10 @@ public static class Calls
         CancellationToken ct) =>
         db.Batcher.CreateAsync(new NewBooking(accommodation, guest, checkIn, checkOut, 1, idempotencyKey), ct);
 
+    /// <summary>The product path for availability, as the HTTP host asks: the question joins the next check_availability_many.</summary>
+    public static Task<int> AskAvailabilityAsync(BenchDatabase db, Guid accommodation, DateOnly checkIn, DateOnly checkOut, CancellationToken ct) =>
+        db.Availability.AvailabilityAsync(new AvailabilityQuery(accommodation, checkIn, checkOut), ct);
+
     /// <summary>One create_booking_with_atomic_lock call per booking (the "-call" rows).</summary>
     public static async Task CreateBookingAsync(
         NpgsqlDataSource dataSource, Guid accommodation, string guest, DateOnly checkIn, DateOnly checkOut, string? idempotencyKey,

@@ -39,18 +39,24 @@ await AnsiConsole.Progress()
     {
         context = new BenchContext(options, server, new BenchProgress(progress));
         // Order: ceilings and the original design first, so every later row has its references.
-        await CeilingWorkloads.RunAsync(context, ct);
-        await OriginalDesignWorkload.RunAsync(context, ct);
-        Func<BenchContext, CancellationToken, Task>[] product =
+        if (options.Runs("C"))
+        {
+            await CeilingWorkloads.RunAsync(context, ct);
+        }
+        if (options.Runs("O"))
+        {
+            await OriginalDesignWorkload.RunAsync(context, ct);
+        }
+        (string Id, Func<BenchContext, CancellationToken, Task> Run)[] product =
         [
-            HotPropertyWorkload.RunAsync,
-            FlashSaleWorkload.RunAsync,
-            PortfolioWorkload.RunAsync,
-            ReadsUnderWritesWorkload.RunAsync,
-            HttpEndToEndWorkload.RunAsync,
-            HistoryGrowthWorkload.RunAsync,
+            ("W1", HotPropertyWorkload.RunAsync),
+            ("W2", FlashSaleWorkload.RunAsync),
+            ("W3", PortfolioWorkload.RunAsync),
+            ("W5", ReadsUnderWritesWorkload.RunAsync),
+            ("W6", HttpEndToEndWorkload.RunAsync),
+            ("W4", HistoryGrowthWorkload.RunAsync),
         ];
-        foreach (var workload in product)
+        foreach (var (_, workload) in product.Where(p => options.Runs(p.Id)))
         {
             server.UseExperiment = false;
             await workload(context, ct);
@@ -68,7 +74,8 @@ var c = context!;
 var targets = Targets.Evaluate(c);
 ConsoleReport.Print(c, targets);
 
-var name = (options.Quick ? "latest-quick" : "latest") + (options.Experiment is { } e ? "-experiment-" + e : "");
+var name = (options.Quick ? "latest-quick" : "latest") + (options.Experiment is { } e ? "-experiment-" + e : "")
+           + (options.Only is { } only ? "-only-" + string.Join('-', only.Order(StringComparer.Ordinal)) : "");
 var chart = Path.Combine(options.ResultsDirectory, name + ".png");
 Directory.CreateDirectory(options.ResultsDirectory);
 ChartWriter.Write(c, chart);

@@ -5,7 +5,8 @@
 -- (idempotency through the unique index instead of an advisory lock + lookup; existence, stale holds,
 -- full nights and missing night rows read in one snapshot; lock + count in one statement), and
 -- (2) create_bookings books a whole batch of requests in one transaction with the same statement count,
--- so under load the fixed cost and the commit are shared by every request of the batch.
+-- so under load the fixed cost and the commit are shared by every request of the batch; (3) likewise
+-- check_availability_many answers many availability questions in one statement (bench W6).
 -- Same error contract and lock order as 202611250002: night rows in (accommodation, night) order.
 -- =============================================================================================
 
@@ -511,11 +512,109 @@ begin
 end
 $$;
 
+-- ---------------------------------------------------------------------------------------------
+-- check_availability_many: availability for many (accommodation, stay) questions in one statement, for
+-- the HTTP hosts' AvailabilityBatcher; check_availability_with_lock is now the one-question form of it,
+-- so both answer from the same query. Takes no lock and reads one snapshot per call.
+-- ---------------------------------------------------------------------------------------------
+create or replace function public.check_availability_many(
+  p_accommodation_ids uuid[],
+  p_check_ins         date[],
+  p_check_outs        date[])
+returns table (ordinal integer, available integer, error_code text, error_message text)
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, booking, pg_temp
+set plan_cache_mode = force_generic_plan
+as $$
+#variable_conflict use_column
+declare
+  v_n    integer := coalesce(cardinality(p_accommodation_ids), 0);
+  v_code text[];
+  v_msg  text[];
+  v_text text;
+  i      integer;
+begin
+  if cardinality(p_check_ins) is distinct from v_n or cardinality(p_check_outs) is distinct from v_n then
+    raise exception using errcode = 'BK009', message = 'Every request array must have the same length.';
+  end if;
+  if v_n = 0 then
+    return;
+  end if;
+  v_code := array_fill(null::text, array[v_n]);
+  v_msg := v_code;
+  for i in 1 .. v_n loop
+    if p_check_ins[i] is null or p_check_outs[i] is null or not pg_catalog.isfinite(p_check_ins[i])
+       or not pg_catalog.isfinite(p_check_outs[i]) or p_check_outs[i] <= p_check_ins[i]
+       or p_check_outs[i] - p_check_ins[i] > 365 then
+      begin
+        perform booking.assert_valid_stay(p_check_ins[i], p_check_outs[i]);
+      exception when sqlstate 'BK003' then
+        get stacked diagnostics v_text = message_text;
+        v_code[i] := 'BK003';
+        v_msg[i] := v_text;
+      end;
+    end if;
+  end loop;
+
+  -- Per question: capacity minus the busiest night, where a stale hold (expired, not yet released) no longer
+  -- counts. LATERAL subqueries that cannot be flattened: index lookups whatever the generic plan guesses.
+  return query
+    select r.ord::integer,
+           case when r.code is not null or a.id is null then null
+                when a.total_inventory is null then 9999
+                else greatest(a.total_inventory - coalesce(u.used, 0), 0) end,
+           coalesce(r.code, case when a.id is null then 'BK002' end),
+           coalesce(r.msg, case when a.id is null then 'This accommodation does not exist.' end)
+      from unnest(p_accommodation_ids, p_check_ins, p_check_outs, v_code, v_msg) with ordinality as r(acc, cin, cout, code, msg, ord)
+      left join lateral (select a.id, a.total_inventory from booking.accommodations a where a.id = r.acc offset 0) a
+        on r.code is null
+      left join lateral (
+        -- materialized: the expired holds are looked up once per question, not once per night
+        with stale as materialized (
+          select b.check_in, b.check_out
+            from booking.bookings b
+           where b.accommodation_id = r.acc and b.status = 'pending' and b.hold_expires_at <= now()
+             and b.check_in < r.cout and b.check_out > r.cin)
+        select max(n.reserved - (select count(*) from stale s where s.check_in <= n.night and s.check_out > n.night))::integer as used
+          from booking.night_inventory n
+         where n.accommodation_id = r.acc and n.night >= r.cin and n.night < r.cout) u
+        on a.total_inventory is not null
+     order by r.ord;
+end
+$$;
+
+create or replace function public.check_availability_with_lock(
+  p_accommodation_id uuid,
+  p_check_in         date,
+  p_check_out        date)
+returns integer
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, booking, pg_temp
+as $$
+declare
+  v_answer record;
+begin
+  select * into v_answer
+    from public.check_availability_many(array[p_accommodation_id], array[p_check_in], array[p_check_out]);
+  if v_answer.error_code is not null then
+    raise exception using errcode = v_answer.error_code, message = v_answer.error_message;
+  end if;
+  return v_answer.available;
+end
+$$;
+
 comment on function public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text) is
   'Books one room for [check_in, check_out) atomically: locks the nights in order, releases stale holds, '
   'checks every night, inserts. Returns the booking id; the same (guest, idempotency key) returns the first '
   'booking. Errors: BK001 fully booked, BK002 unknown accommodation, BK003 invalid stay, BK007 key reused, '
   'BK009 invalid argument, 55P03 busy.';
+comment on function public.check_availability_many(uuid[], date[], date[]) is
+  'check_availability_with_lock for many questions in one call: one row per question (ordinal = its position), '
+  'either available (0 when full, 9999 unlimited) or the SQLSTATE and message the single call would raise.';
 comment on function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) is
   'create_booking_with_atomic_lock for many requests in one transaction: one row per request (ordinal = its '
   'position), either the booking (error_code null) or the SQLSTATE and message the single call would raise. '
@@ -525,8 +624,12 @@ alter function booking.request_problem(text, date, date, integer, text, text, in
 alter function booking.fully_booked_message(integer, date) owner to booking_owner;
 alter function public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text) owner to booking_owner;
 alter function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) owner to booking_owner;
+alter function public.check_availability_many(uuid[], date[], date[]) owner to booking_owner;
+alter function public.check_availability_with_lock(uuid, date, date) owner to booking_owner;
 
 revoke execute on function booking.request_problem(text, date, date, integer, text, text, interval) from public;
 revoke execute on function booking.fully_booked_message(integer, date) from public;
 revoke execute on function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) from public;
 grant execute on function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) to booking_app;
+revoke execute on function public.check_availability_many(uuid[], date[], date[]) from public;
+grant execute on function public.check_availability_many(uuid[], date[], date[]) to booking_app;

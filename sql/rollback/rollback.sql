@@ -7,8 +7,9 @@ begin;
 
 -- 202611250003_app_role_grants: privileges go with the functions below.
 
--- 202611250004_batched_bookings (it replaced create_booking_with_atomic_lock and raise_fully_booked: dropped below)
+-- 202611250004_batched_bookings (it replaced create_booking_with_atomic_lock, check_availability_with_lock and raise_fully_booked: dropped below)
 drop function if exists public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text);
+drop function if exists public.check_availability_many(uuid[], date[], date[]);
 drop function if exists booking.request_problem(text, date, date, integer, text, text, interval);
 drop function if exists booking.fully_booked_message(integer, date);
 

@@ -165,7 +165,7 @@ select pg_temp.expect(
      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'public' and p.proname in ('create_booking_with_atomic_lock', 'check_availability_with_lock',
       'assign_accommodation_item_atomically', 'check_for_double_bookings', 'confirm_booking', 'cancel_booking',
-      'expire_stale_holds', 'get_booking', 'create_booking_returning', 'create_bookings')),
+      'expire_stale_holds', 'get_booking', 'create_booking_returning', 'create_bookings', 'check_availability_many')),
   'every API function is SECURITY DEFINER with a pinned search_path');
 
 -- ---------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture
         for (var i = 0; i < requests.Count; i++)
         {
             Assert.Equal((requests[i].GuestId, accommodation, stay.CheckIn, stay.CheckOut, "pending"),
-                (rows[i].GuestId, rows[i].AccommodationId, DateOnly.FromDateTime(rows[i].CheckIn), DateOnly.FromDateTime(rows[i].CheckOut), rows[i].Status));
+                (rows[i].GuestId, rows[i].AccommodationId, rows[i].CheckIn, rows[i].CheckOut, rows[i].Status));
         }
 
         Assert.Equal(64, rows.Select(r => r.Id).Distinct().Count());
@@ -204,7 +204,7 @@ public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture
         // when the cancel runs, and the
         // cancel (its callbacks included) has completed before the connection is released.
         var held = await pool.OpenConnectionAsync(ct);
-        var calls = new List<Task<BookingRow>>();
+        var calls = new List<Task<BookingResponse>>();
         try
         {
             // Act
@@ -248,7 +248,7 @@ public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture
         // OneConnectionAppPool), so at most the first batch of 4 has left the queue when disposal starts and the other
         // requests are certainly still queued: they complete only because disposing drains the queue.
         var held = await pool.OpenConnectionAsync(ct);
-        List<Task<BookingRow>> calls;
+        List<Task<BookingResponse>> calls;
         Task disposing;
         try
         {

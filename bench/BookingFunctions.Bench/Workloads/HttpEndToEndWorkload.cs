@@ -42,11 +42,11 @@ public static class HttpEndToEndWorkload
                 var n = seq[client]++;
                 await Calls.BookAsync(db, accommodation, $"w6d-g{client}", checkIn, checkOut, $"k{n}", token);
                 var (from, to) = Calls.RandomStay(r);
-                await Calls.CheckAvailabilityAsync(db.DataSource, accommodation, from, to, token);
+                await Calls.AskAvailabilityAsync(db, accommodation, from, to, token);
             }, ct);
         var audit = await AuditResult.RunAsync(db, ct);
         c.Add(new ResultRow("W6d", $"W6 direct DB: {clients} clients, create + availability per iteration", Ceiling.RandomRow, m,
-            audit.Issues, audit.Oversells, $"the reference for W6: the host's booking path without HTTP ({db.BatchSummary}); audit {audit.Summary}"));
+            audit.Issues, audit.Oversells, $"the reference for W6: the host's booking and availability paths without HTTP ({db.BatchSummary}); audit {audit.Summary}"));
     }
 
     private static async Task RunHttpAsync(BenchContext c, int clients, CancellationToken ct)
@@ -65,6 +65,7 @@ public static class HttpEndToEndWorkload
                 ["Booking:Auth:DevSigningKey"] = key,
                 // the monitor must not run inside the measured window
                 ["DoubleBookingMonitorSchedule"] = "0 0 0 1 1 *",
+                ["Booking:ConcurrentBatches"] = db.Server.BookingOptions.ConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             // one Information line per booking on the console would measure the terminal, not the API
             builder.Logging.ClearProviders();
