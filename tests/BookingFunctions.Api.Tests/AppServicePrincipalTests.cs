@@ -25,7 +25,7 @@ public sealed class AppServicePrincipalTests
             DevSigningKey = TestTokens.SigningKey,
             TrustAppServicePrincipal = trust,
         });
-        return new CallerAuthenticator(new BearerTokenValidator(options), options);
+        return new CallerAuthenticator(new BearerTokenValidator(options, TimeProvider.System), options);
     }
 
     private static DefaultHttpContext WithPrincipal(string value)
