@@ -36,6 +36,9 @@ public sealed record BenchOptions(
     /// <summary>--concurrent-batches N: BookingOptions.ConcurrentBatches for every booking path (default: the app's).</summary>
     public int? ConcurrentBatches { get; init; }
 
+    /// <summary>--max-batch N: BookingOptions.MaxBatchSize for every booking path (default: the app's; 1 = no batching).</summary>
+    public int? MaxBatchSize { get; init; }
+
     public bool Runs(string workload) => Only is null || Only.Contains(workload);
 
     public const string ConnectionStringVariable = "BOOKING_BENCH_CONNECTION_STRING";
@@ -79,7 +82,8 @@ public sealed record BenchOptions(
             ? o.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)
             : null;
         var batches = ValueAfter(args, "--concurrent-batches") is { } b ? int.Parse(b, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
-        return options with { Experiment = experiment, MaxPool = maxPool, Only = only, ConcurrentBatches = batches };
+        var maxBatch = ValueAfter(args, "--max-batch") is { } mb ? int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        return options with { Experiment = experiment, MaxPool = maxPool, Only = only, ConcurrentBatches = batches, MaxBatchSize = maxBatch };
     }
 
     private static string? ValueAfter(string[] args, string name)

@@ -57,7 +57,7 @@ public sealed class BenchServer : IAsyncDisposable
     /// <summary>--max-pool: the most server connections any one client pool may open.</summary>
     public int? MaxPool { get; private set; }
 
-    /// <summary>The booking options every booking path of this run uses (the app's defaults unless --concurrent-batches).</summary>
+    /// <summary>The booking options every booking path of this run uses (the app's defaults unless --concurrent-batches / --max-batch).</summary>
     public BookingFunctions.BookingOptions BookingOptions { get; private set; } = new();
 
     public int CapPool(int poolSize) => MaxPool is { } max ? Math.Min(poolSize, max) : poolSize;
@@ -82,10 +82,12 @@ public sealed class BenchServer : IAsyncDisposable
         }
 
         server.MaxPool = options.MaxPool;
-        if (options.ConcurrentBatches is { } batches)
+        var defaults = new BookingFunctions.BookingOptions();
+        server.BookingOptions = new BookingFunctions.BookingOptions
         {
-            server.BookingOptions = new BookingFunctions.BookingOptions { ConcurrentBatches = batches };
-        }
+            ConcurrentBatches = options.ConcurrentBatches ?? defaults.ConcurrentBatches,
+            MaxBatchSize = options.MaxBatchSize ?? defaults.MaxBatchSize,
+        };
         await server.PrepareTemplateAsync(options.Experiment, ct);
         return server;
     }

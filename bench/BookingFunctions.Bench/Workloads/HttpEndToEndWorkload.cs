@@ -66,6 +66,7 @@ public static class HttpEndToEndWorkload
                 // the monitor must not run inside the measured window
                 ["DoubleBookingMonitorSchedule"] = "0 0 0 1 1 *",
                 ["Booking:ConcurrentBatches"] = db.Server.BookingOptions.ConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Booking:MaxBatchSize"] = db.Server.BookingOptions.MaxBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             // one Information line per booking on the console would measure the terminal, not the API
             builder.Logging.ClearProviders();

@@ -29,6 +29,12 @@ public static class ReadsUnderWritesWorkload
             return Calls.CheckAvailabilityAsync(readers, accommodation, checkIn, checkOut, token);
         };
 
+        // The same readers first on their own: what their latency is when nothing competes for the CPU.
+        var aloneLoop = c.Loop(c.Options.ReaderClients);
+        var alone = await c.MeasureAsync(db, "W5r0", "W5 readers alone", aloneLoop, reader, ct);
+        c.Add(new ResultRow("W5r0", $"W5 the same availability readers ({c.Options.ReaderClients} clients) with no writers", Ceiling.None, alone,
+            null, null, "baseline for W5r: the latency the readers have when the CPU is theirs"));
+
         long readerLockWaits = 0, readerUngranted = 0, readerActive = 0, writerLockWaits = 0, writerUngranted = 0, samples = 0;
         var (writes, reads) = await c.MeasureAsync(db, "W5", "W5 reads under W1 writes", writerLoop,
             async () =>
