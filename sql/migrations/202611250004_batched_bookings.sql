@@ -99,27 +99,23 @@ declare
   v_taken      integer;
   v_tids       tid[];
   v_id         uuid;
+  v_problem    record;
 begin
+  -- The common case is checked inline (a nested call costs more than the check); request_problem, shared
+  -- with create_bookings, words the error when something is off.
   if p_check_in is null or p_check_out is null or not pg_catalog.isfinite(p_check_in)
      or not pg_catalog.isfinite(p_check_out) or p_check_out <= p_check_in or p_check_out - p_check_in > 365
-     or p_check_in < (now() at time zone 'UTC')::date - 1 or p_check_in > (now() at time zone 'UTC')::date + 730 then
-    perform booking.assert_valid_stay(p_check_in, p_check_out);
-    perform booking.assert_bookable_window(p_check_in);
-  end if;
-  if p_guest_id is null or length(p_guest_id) not between 1 and 200 then
-    raise exception using errcode = 'BK009', message = 'A guest id of 1 to 200 characters is required.';
-  end if;
-  if p_guests is null or p_guests not between 1 and 50 then
-    raise exception using errcode = 'BK009', message = 'Guests must be between 1 and 50.';
-  end if;
-  if p_status is null or p_status not in ('pending', 'confirmed') then
-    raise exception using errcode = 'BK009', message = 'A new booking is either pending or confirmed.';
-  end if;
-  if p_status = 'pending' and (p_hold_ttl is null or p_hold_ttl <= interval '0' or p_hold_ttl > interval '1 day') then
-    raise exception using errcode = 'BK009', message = 'A hold lasts more than 0 seconds and at most 1 day.';
-  end if;
-  if p_idempotency_key is not null and length(p_idempotency_key) not between 1 and 200 then
-    raise exception using errcode = 'BK009', message = 'An idempotency key has 1 to 200 characters.';
+     or p_check_in < (now() at time zone 'UTC')::date - 1 or p_check_in > (now() at time zone 'UTC')::date + 730
+     or p_guest_id is null or length(p_guest_id) not between 1 and 200
+     or p_guests is null or p_guests not between 1 and 50
+     or p_status is null or p_status not in ('pending', 'confirmed')
+     or (p_status = 'pending' and (p_hold_ttl is null or p_hold_ttl <= interval '0' or p_hold_ttl > interval '1 day'))
+     or (p_idempotency_key is not null and length(p_idempotency_key) not between 1 and 200) then
+    select * into v_problem
+      from booking.request_problem(p_guest_id, p_check_in, p_check_out, p_guests, p_idempotency_key, p_status, p_hold_ttl);
+    if v_problem.code is not null then
+      raise exception using errcode = v_problem.code, message = v_problem.message;
+    end if;
   end if;
 
   -- One snapshot answers: does the accommodation exist, which stale holds sit on these nights (released below
