@@ -39,6 +39,7 @@ drop table if exists booking.bookings;
 drop type if exists booking.booking_status;
 drop table if exists booking.accommodation_items;
 drop table if exists booking.accommodations;
+drop function if exists booking.reject_accommodation_delete(); -- 202611250004: its triggers went with the table
 
 do $$
 begin
