@@ -1,7 +1,7 @@
 -- =============================================================================================
 -- 202611250004_batched_bookings
 -- Measured by bench W1/W2 (issue 5): a booking's cost is mostly per-statement executor start-up, not
--- data, so (1) create_booking_with_atomic_lock now runs 3 statements in the common case instead of ~10
+-- data, so (1) create_booking_with_atomic_lock now runs 3-4 statements in the common case instead of ~10
 -- (idempotency through the unique index instead of an advisory lock + lookup; existence, stale holds,
 -- full nights and missing night rows read in one snapshot; lock, then update the locked rows by address), and
 -- (2) create_bookings books a whole batch of requests in one transaction with the same statement count,
