@@ -27,25 +27,18 @@ public sealed class AvailabilityBatcher(NpgsqlDataSource dataSource, IOptions<Bo
         if (batch.Count == 1)
         {
             var query = batch[0].Request;
-            batch[0].Complete(await TransientRetry.RunAsync(_options.TransientRetryAttempts, time, async token =>
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(token);
-                return await connection.ExecuteScalarAsync<int>(new CommandDefinition(OneSql,
-                    new { query.AccommodationId, query.CheckIn, query.CheckOut }, cancellationToken: token));
-            }, CancellationToken.None));
+            batch[0].Complete(await OnConnectionAsync((connection, token) => connection.ExecuteScalarAsync<int>(
+                new CommandDefinition(OneSql, new { query.AccommodationId, query.CheckIn, query.CheckOut }, cancellationToken: token))));
             return;
         }
 
-        var outcomes = await TransientRetry.RunAsync(_options.TransientRetryAttempts, time, async token =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(token);
-            return (await connection.QueryAsync<AvailabilityOutcome>(new CommandDefinition(ManySql, new
+        var outcomes = await OnConnectionAsync(async (connection, token) => (await connection.QueryAsync<AvailabilityOutcome>(
+            new CommandDefinition(ManySql, new
             {
                 AccommodationIds = batch.Select(p => p.Request.AccommodationId).ToArray(),
                 CheckIns = batch.Select(p => p.Request.CheckIn).ToArray(),
                 CheckOuts = batch.Select(p => p.Request.CheckOut).ToArray(),
-            }, cancellationToken: token))).ToList();
-        }, CancellationToken.None);
+            }, cancellationToken: token))).ToList());
         foreach (var outcome in outcomes)
         {
             var pending = batch[outcome.Ordinal - 1];
@@ -55,9 +48,11 @@ public sealed class AvailabilityBatcher(NpgsqlDataSource dataSource, IOptions<Bo
             }
             else
             {
-                pending.Fail(new PostgresException(outcome.ErrorMessage ?? "The question was refused.", "ERROR", "ERROR",
-                    outcome.ErrorCode ?? "BK009"));
+                pending.Fail(outcome.Refusal());
             }
         }
     }
+
+    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call) =>
+        TransientRetry.OnConnectionAsync(dataSource, _options.TransientRetryAttempts, time, call, CancellationToken.None);
 }

@@ -34,8 +34,7 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
         }
         try
         {
-            var outcomes = await TransientRetry.RunAsync(_options.TransientRetryAttempts, time, token => CallAsync(batch, token),
-                CancellationToken.None);
+            var outcomes = await OnConnectionAsync((connection, token) => CallAsync(connection, batch, token));
             foreach (var (outcome, row) in outcomes)
             {
                 var pending = batch[outcome.Ordinal - 1];
@@ -45,8 +44,7 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
                 }
                 else
                 {
-                    pending.Fail(new PostgresException(outcome.ErrorMessage ?? "The booking was refused.", "ERROR", "ERROR",
-                        outcome.ErrorCode ?? "BK009"));
+                    pending.Fail(outcome.Refusal());
                 }
             }
         }
@@ -71,10 +69,8 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
         try
         {
             var request = pending.Request;
-            var row = await TransientRetry.RunAsync(_options.TransientRetryAttempts, time, async token =>
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(token);
-                return await connection.QuerySingleAsync<BookingRow>(new CommandDefinition(CreateOneSql, new
+            var row = await OnConnectionAsync((connection, token) => connection.QuerySingleAsync<BookingRow>(
+                new CommandDefinition(CreateOneSql, new
                 {
                     request.AccommodationId,
                     request.GuestId,
@@ -83,8 +79,7 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
                     request.Guests,
                     _options.HoldTtl,
                     request.IdempotencyKey,
-                }, cancellationToken: token));
-            }, CancellationToken.None);
+                }, cancellationToken: token)));
             pending.Complete(BookingResponse.From(row));
         }
         catch (Exception e)
@@ -93,9 +88,9 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
         }
     }
 
-    private async Task<List<(BatchOutcome Outcome, BookingRow? Row)>> CallAsync(IReadOnlyList<Pending> batch, CancellationToken ct)
+    private async Task<List<(BatchOutcome Outcome, BookingRow? Row)>> CallAsync(NpgsqlConnection connection,
+        IReadOnlyList<Pending> batch, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<BatchOutcome, BookingRow, (BatchOutcome, BookingRow?)>(
             new CommandDefinition(CreateManySql, new
             {
@@ -111,6 +106,9 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
             splitOn: "Id");
         return rows.ToList();
     }
+
+    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call) =>
+        TransientRetry.OnConnectionAsync(dataSource, _options.TransientRetryAttempts, time, call, CancellationToken.None);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} bookings failed with {SqlState}; sending each request on its own.")]
     private partial void LogBatchSplit(int count, string sqlState);

@@ -41,23 +41,16 @@ public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher bat
 
     public async Task<BookingResponse?> GetAsync(Guid bookingId, string? guestId, CancellationToken ct)
     {
-        var row = await RetryAsync(async token =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(token);
-            return await connection.QuerySingleOrDefaultAsync<BookingRow>(
-                new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token));
-        }, ct);
+        var row = await OnConnectionAsync((connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(
+            new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token)), ct);
         return row is null ? null : BookingResponse.From(row);
     }
 
     private Task<T> ScalarAsync<T>(string sql, object args, CancellationToken ct) =>
-        RetryAsync(async token =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(token);
-            return await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, cancellationToken: token))
-                ?? throw new InvalidOperationException("The database function returned null.");
-        }, ct);
+        OnConnectionAsync(async (connection, token) =>
+            await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, cancellationToken: token))
+                ?? throw new InvalidOperationException("The database function returned null."), ct);
 
-    private Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
-        TransientRetry.RunAsync(options.Value.TransientRetryAttempts, time, call, ct);
+    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        TransientRetry.OnConnectionAsync(dataSource, options.Value.TransientRetryAttempts, time, call, ct);
 }

@@ -83,7 +83,7 @@ public abstract class RequestBatcher<TRequest, TResult> : IAsyncDisposable
                 }
             }
             // a subclass must answer every request; should it miss one, its caller must not hang
-            foreach (var pending in batch)
+            foreach (var pending in batch.Where(p => !p.Task.IsCompleted))
             {
                 pending.Fail(new InvalidOperationException("The batch returned no answer for this request."));
             }

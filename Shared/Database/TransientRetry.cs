@@ -26,4 +26,13 @@ internal static class TransientRetry
             }
         }
     }
+
+    /// <summary>One call on a connection of its own from <paramref name="dataSource"/>, retried as <see cref="RunAsync{T}"/>.</summary>
+    public static Task<T> OnConnectionAsync<T>(NpgsqlDataSource dataSource, int attempts, TimeProvider time,
+        Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        RunAsync(attempts, time, async token =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(token);
+            return await call(connection, token);
+        }, ct);
 }

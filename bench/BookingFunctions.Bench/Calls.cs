@@ -8,12 +8,18 @@ public static class Calls
 {
     /// <summary>
     /// The product path, as the HTTP host books: the request joins the next create_bookings call of the
-    /// database's BookingBatcher. A refusal throws the request's own PostgresException (BK001 …).
+    /// database's BookingBatcher; with <paramref name="oneCallEach"/>, one create_booking_with_atomic_lock call
+    /// instead (the "-call" rows). A refusal throws the request's own PostgresException (BK001 …).
     /// </summary>
     public static Task BookAsync(
         BenchDatabase db, Guid accommodation, string guest, DateOnly checkIn, DateOnly checkOut, string? idempotencyKey,
-        CancellationToken ct) =>
-        db.Batcher.CreateAsync(new NewBooking(accommodation, guest, checkIn, checkOut, 1, idempotencyKey), ct);
+        CancellationToken ct, bool oneCallEach = false) =>
+        oneCallEach
+            ? CreateBookingAsync(db.DataSource, accommodation, guest, checkIn, checkOut, idempotencyKey, ct)
+            : db.Batcher.CreateAsync(new NewBooking(accommodation, guest, checkIn, checkOut, 1, idempotencyKey), ct);
+
+    /// <summary>"one call per booking", or the batcher's mean batch size, for the note of a row.</summary>
+    public static string PathSummary(BenchDatabase db, bool oneCallEach) => oneCallEach ? "one call per booking" : db.BatchSummary;
 
     /// <summary>The product path for availability, as the HTTP host asks: the question joins the next check_availability_many.</summary>
     public static Task<int> AskAvailabilityAsync(BenchDatabase db, Guid accommodation, DateOnly checkIn, DateOnly checkOut, CancellationToken ct) =>

@@ -34,12 +34,10 @@ public static class FlashSaleWorkload
             (client, _, token) =>
             {
                 var n = seq[client]++;
-                return oneCallEach
-                    ? Calls.CreateBookingAsync(db.DataSource, open, $"w2-g{client}-{n}", night, night.AddDays(1), $"k{n}", token)
-                    : Calls.BookAsync(db, open, $"w2-g{client}-{n}", night, night.AddDays(1), $"k{n}", token);
+                return Calls.BookAsync(db, open, $"w2-g{client}-{n}", night, night.AddDays(1), $"k{n}", token, oneCallEach);
             }, ct);
         var audit = await AuditResult.RunAsync(db, ct);
-        var path = oneCallEach ? "one call per booking" : db.BatchSummary;
+        var path = Calls.PathSummary(db, oneCallEach);
         c.Add(new ResultRow(id, title, Ceiling.HotRow, m,
             audit.Issues, audit.Oversells, $"{path}; capacity {HotPropertyWorkload.LargeCapacity:N0}; audit {audit.Summary}"));
     }

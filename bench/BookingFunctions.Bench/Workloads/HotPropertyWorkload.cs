@@ -23,7 +23,7 @@ public static class HotPropertyWorkload
         var m = await c.MeasureAsync(db, id, title, c.Loop(c.Options.Clients),
             Booker(db, accommodation, c.Options.Clients, id.ToLowerInvariant(), oneCallEach), ct);
         var audit = await AuditResult.RunAsync(db, ct);
-        var path = oneCallEach ? "one call per booking" : db.BatchSummary;
+        var path = Calls.PathSummary(db, oneCallEach);
         c.Add(new ResultRow(id, title, Ceiling.RandomRow, m,
             audit.Issues, audit.Oversells, $"{path}; capacity {LargeCapacity:N0} (never sells out); audit {audit.Summary}"));
     }
@@ -39,9 +39,7 @@ public static class HotPropertyWorkload
         {
             var (checkIn, checkOut) = Calls.RandomStay(r);
             var n = seq[client]++;
-            return oneCallEach
-                ? Calls.CreateBookingAsync(db.DataSource, accommodation, $"{prefix}-g{client}-{n}", checkIn, checkOut, $"k{n}", token)
-                : Calls.BookAsync(db, accommodation, $"{prefix}-g{client}-{n}", checkIn, checkOut, $"k{n}", token);
+            return Calls.BookAsync(db, accommodation, $"{prefix}-g{client}-{n}", checkIn, checkOut, $"k{n}", token, oneCallEach);
         };
     }
 }
