@@ -123,13 +123,14 @@ begin
 end
 $$;
 
--- BK013 with the conflicts as JSON in DETAIL: the HTTP layer shows them to staff as they are.
+-- BK013 with the conflicts as JSON in HINT (clients such as Npgsql redact DETAIL by default): the HTTP layer
+-- shows them to staff as they are.
 create or replace function booking.raise_inventory_conflict(p_message text, p_conflicts jsonb)
 returns void
 language plpgsql
 as $$
 begin
-  raise exception using errcode = 'BK013', message = p_message, detail = p_conflicts::text;
+  raise exception using errcode = 'BK013', message = p_message, hint = p_conflicts::text;
 end
 $$;
 
@@ -420,7 +421,7 @@ begin
   if v_item is null or v_unplaced is not null then
     raise exception using errcode = 'BK004',
       message = 'No room of this type is free for every night of this stay.',
-      detail = booking.unplaced_json(coalesce(v_unplaced, array[p_booking_id]))::text;
+      hint = pg_catalog.jsonb_build_object('bookings', booking.unplaced_json(coalesce(v_unplaced, array[p_booking_id])))::text;
   end if;
   -- a stay the plan could not place keeps what it has; only the plan's placements are written
   perform booking.write_rooms(v_ids, v_old, v_new, 'repack');

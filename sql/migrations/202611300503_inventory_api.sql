@@ -3,7 +3,7 @@
 -- The staff API: room types (accommodations), rooms (items), closures, and the reads a front desk needs
 -- (calendar, search). Every change locks the accommodation row first (the head of the global lock order),
 -- then its night rows in night order, then bookings, then rooms; refuses (BK013, with the nights or bookings
--- in the way as JSON in DETAIL) rather than leave a night over capacity or a booking without a room; and
+-- in the way as JSON in HINT) rather than leave a night over capacity or a booking without a room; and
 -- writes an inventory event. The HTTP layer checks the staff role and passes the token subject as p_actor.
 --
 -- Errors: BK002 unknown accommodation, BK003 invalid dates, BK009 invalid argument, BK013 conflicts with

@@ -60,12 +60,12 @@ comment on function public.create_accommodation(text, integer, integer, text, te
   'Creates an accommodation (capacity null = unlimited) with an occupancy limit and an IANA time zone. Errors: BK009.';
 comment on function public.update_accommodation(uuid, text, boolean, integer, integer, text, text) is
   'Changes name, capacity (with p_set_capacity), maxGuests, time zone. Lowering the capacity below what a night '
-  'from today holds is refused. Errors: BK002, BK009, BK013 (DETAIL: the nights as JSON), 55P03.';
+  'from today holds is refused. Errors: BK002, BK009, BK013 (HINT: the nights as JSON), 55P03.';
 comment on function public.add_accommodation_item(uuid, text, text) is
   'Adds a room in service from now on. Errors: BK002, BK009, BK013 (first room below the bookings, unlimited, label taken).';
 comment on function public.set_item_retirement(uuid, uuid, date, text) is
   'Retires a room from a night on (null: back in service), moving its future stays to free rooms in the same '
-  'transaction. Errors: BK002, BK003, BK009, BK013 (DETAIL: nights or bookings in the way), BK015, 55P03.';
+  'transaction. Errors: BK002, BK003, BK009, BK013 (HINT: nights or bookings in the way), BK015, 55P03.';
 comment on function public.add_closure(uuid, date, date, text, text) is
   'Closes the nights [p_from, p_to) to new bookings (BK011 for bookers); returns the existing bookings on them. '
   'Errors: BK002, BK003, BK009, 55P03.';
