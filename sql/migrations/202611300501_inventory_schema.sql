@@ -111,7 +111,7 @@ create table if not exists booking.closures (
 );
 alter table booking.closures owner to booking_owner;
 comment on table booking.closures is
-  'Stop-sell: the nights [lower, upper) of an accommodation refuse new bookings (BK011). Existing bookings stay.';
+  'Stop-sell: the nights [lower, upper) of an accommodation refuse new bookings (BK021). Existing bookings stay.';
 create index if not exists closures_by_accommodation on booking.closures using gist (accommodation_id, nights);
 
 -- ---------------------------------------------------------------------------------------------

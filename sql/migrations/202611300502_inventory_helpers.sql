@@ -123,18 +123,18 @@ begin
 end
 $$;
 
--- BK013 with the conflicts as JSON in HINT (clients such as Npgsql redact DETAIL by default): the HTTP layer
+-- BK023 with the conflicts as JSON in HINT (clients such as Npgsql redact DETAIL by default): the HTTP layer
 -- shows them to staff as they are.
 create or replace function booking.raise_inventory_conflict(p_message text, p_conflicts jsonb)
 returns void
 language plpgsql
 as $$
 begin
-  raise exception using errcode = 'BK013', message = p_message, hint = p_conflicts::text;
+  raise exception using errcode = 'BK023', message = p_message, hint = p_conflicts::text;
 end
 $$;
 
--- Rewrites capacity / closed / placement of the caller's locked night rows from p_from on, or refuses (BK013)
+-- Rewrites capacity / closed / placement of the caller's locked night rows from p_from on, or refuses (BK023)
 -- naming the nights whose bookings would no longer fit. Called after stale holds were released, so reserved is
 -- exactly the pending and confirmed bookings of the night.
 create or replace function booking.apply_night_settings(
@@ -321,7 +321,7 @@ begin
 end
 $$;
 
--- Stays (JSON) that a plan could not place, for BK004 / BK012 / BK013 details.
+-- Stays (JSON) that a plan could not place, for BK004 / BK022 / BK023 details.
 create or replace function booking.unplaced_json(p_ids uuid[])
 returns jsonb
 language sql

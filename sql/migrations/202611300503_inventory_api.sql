@@ -2,12 +2,12 @@
 -- 202611300503_inventory_api
 -- The staff API: room types (accommodations), rooms (items), closures, and the reads a front desk needs
 -- (calendar, search). Every change locks the accommodation row first (the head of the global lock order),
--- then its night rows in night order, then bookings, then rooms; refuses (BK013, with the nights or bookings
+-- then its night rows in night order, then bookings, then rooms; refuses (BK023, with the nights or bookings
 -- in the way as JSON in HINT) rather than leave a night over capacity or a booking without a room; and
 -- writes an inventory event. The HTTP layer checks the staff role and passes the token subject as p_actor.
 --
--- Errors: BK002 unknown accommodation, BK003 invalid dates, BK009 invalid argument, BK013 conflicts with
--- bookings, BK015 unknown room or closure, 55P03 busy.
+-- Errors: BK002 unknown accommodation, BK003 invalid dates, BK009 invalid argument, BK023 conflicts with
+-- bookings, BK025 unknown room or closure, 55P03 busy.
 -- =============================================================================================
 
 -- ---------------------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ end
 $$;
 
 -- PATCH: null leaves a field as it is; capacity changes only with p_set_capacity (null then means unlimited).
--- Lowering the capacity is refused (BK013) while any night from the property's today on holds more bookings,
+-- Lowering the capacity is refused (BK023) while any night from the property's today on holds more bookings,
 -- releasing stale holds first. Switching between limited and unlimited needs an accommodation without active
 -- bookings (and, to unlimited, without rooms).
 create or replace function public.update_accommodation(
@@ -390,7 +390,7 @@ $$;
 -- Rooms (items)
 -- ---------------------------------------------------------------------------------------------
 -- A new room is in service from now on. The first room of an accommodation makes its rooms the limit (capacity
--- = least(capacity, rooms in service)), so it is refused (BK013) while a night from today on holds more
+-- = least(capacity, rooms in service)), so it is refused (BK023) while a night from today on holds more
 -- bookings than that.
 create or replace function public.add_accommodation_item(p_accommodation_id uuid, p_label text, p_actor text)
 returns table (id uuid, accommodation_id uuid, label text, retired_from date, in_service boolean, created_at timestamptz)
@@ -440,9 +440,9 @@ end
 $$;
 
 -- Retires a room from a night on (p_retired_from, at or after the property's today), or returns it to service
--- (null). Nights from then on must still have a room for every booking (else BK013 with the nights), and every
+-- (null). Nights from then on must still have a room for every booking (else BK023 with the nights), and every
 -- active stay must still get a room: the room's future stays move (item_moved events) or, when no packing places
--- them (a started stay never moves), BK013 names the stays in the way. While a room retires on a future date,
+-- them (a started stay never moves), BK023 names the stays in the way. While a room retires on a future date,
 -- every active booking of the accommodation holds its room (night_inventory.placement).
 create or replace function public.set_item_retirement(
   p_accommodation_id uuid, p_item_id uuid, p_retired_from date, p_actor text)
@@ -470,7 +470,7 @@ begin
   end if;
   select * into v_item from booking.accommodation_items i where i.id = p_item_id and i.accommodation_id = p_accommodation_id;
   if not found then
-    raise exception using errcode = 'BK015', message = 'This room does not exist.';
+    raise exception using errcode = 'BK025', message = 'This room does not exist.';
   end if;
   if p_actor is null or length(p_actor) not between 1 and 200 then
     raise exception using errcode = 'BK009', message = 'An actor of 1 to 200 characters is required.';
@@ -628,7 +628,7 @@ begin
    where c.id = p_closure_id and c.accommodation_id = p_accommodation_id
   returning * into v_closure;
   if not found then
-    raise exception using errcode = 'BK015', message = 'This closure does not exist.';
+    raise exception using errcode = 'BK025', message = 'This closure does not exist.';
   end if;
   if v_acc.total_inventory is not null then
     perform booking.lock_nights(p_accommodation_id, lower(v_closure.nights), upper(v_closure.nights));

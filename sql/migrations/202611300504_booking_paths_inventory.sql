@@ -2,9 +2,9 @@
 -- 202611300504_booking_paths_inventory
 -- The booking paths learn the inventory operations of 202611300501..0503:
 --   * a night row's own capacity / closed / placement decide, on the row the booker has locked (BK001 full,
---     BK011 closed; a placement night sends the booking through create_booking_placed);
+--     BK021 closed; a placement night sends the booking through create_booking_placed);
 --   * "in the past" and the two-year window are judged on the property's calendar (its time zone);
---   * guests above the room type's maxGuests are refused (BK014);
+--   * guests above the room type's maxGuests are refused (BK024);
 --   * assignment releases the stale holds in its way and, when no room is free for the whole stay, re-packs the
 --     stays that have not started (booking.assign_by_repacking), so an accepted booking always gets a room;
 --   * the audit also reports nights over the rooms in service, rooms used while out of service, and night
@@ -100,7 +100,7 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- create_booking_placed: the booking path while a room of the accommodation retires on a future date. Per-night
 -- counts then no longer promise a room, so the booking gets its room in the same transaction, re-packing the
--- stays that have not started, or is refused (BK012). The accommodation row is locked first, so bookings of such
+-- stays that have not started, or is refused (BK022). The accommodation row is locked first, so bookings of such
 -- an accommodation take turns; arguments were validated by the caller.
 -- ---------------------------------------------------------------------------------------------
 create or replace function booking.create_booking_placed(
@@ -152,7 +152,7 @@ begin
    where n.accommodation_id = p_accommodation_id and n.night >= p_check_in and n.night < p_check_out;
   if v_night.closed_night is not null
      and (v_night.full_night is null or v_night.closed_night <= v_night.full_night) then
-    raise exception using errcode = 'BK011', message = booking.closed_message(v_night.closed_night);
+    raise exception using errcode = 'BK021', message = booking.closed_message(v_night.closed_night);
   end if;
   if v_night.full_night is not null then
     perform booking.raise_fully_booked(
@@ -188,7 +188,7 @@ begin
     into v_ids, v_old, v_new, v_item, v_unplaced
     from booking.plan_rooms(p_accommodation_id, v_today, v_today, 'infinity') p;
   if v_item is null or v_unplaced is not null then
-    raise exception using errcode = 'BK012',
+    raise exception using errcode = 'BK022',
       message = 'No single room is free for every night of this stay: try other dates or split the stay.';
   end if;
   perform booking.write_rooms(v_ids, v_old, v_new, 'placed_at_booking');
@@ -282,7 +282,7 @@ begin
     raise exception using errcode = 'BK003', message = v_text;
   end if;
   if p_guests > v_max_guests then
-    raise exception using errcode = 'BK014', message = booking.too_many_guests_message(v_max_guests);
+    raise exception using errcode = 'BK024', message = booking.too_many_guests_message(v_max_guests);
   end if;
 
   if v_capacity is not null and v_rows < v_nights and not v_placement then
@@ -302,7 +302,7 @@ begin
     -- read would see: refuse without writing. A keyed request goes on, so that a replay still finds its booking.
     if v_stale is null and p_idempotency_key is null and (v_full_night is not null or v_closed_night is not null) then
       if v_closed_night is not null and (v_full_night is null or v_closed_night <= v_full_night) then
-        raise exception using errcode = 'BK011', message = booking.closed_message(v_closed_night);
+        raise exception using errcode = 'BK021', message = booking.closed_message(v_closed_night);
       end if;
       perform booking.raise_fully_booked(
         (select n.capacity from booking.night_inventory n
@@ -345,7 +345,7 @@ begin
   if v_capacity is null then
     v_closed_night := booking.first_closed_night(p_accommodation_id, p_check_in, p_check_out);
     if v_closed_night is not null then
-      raise exception using errcode = 'BK011', message = booking.closed_message(v_closed_night);
+      raise exception using errcode = 'BK021', message = booking.closed_message(v_closed_night);
     end if;
     return v_id;
   end if;
@@ -388,7 +388,7 @@ begin
         message = 'The rooms of this accommodation changed during the booking; retry.';
     end if;
     if v_closed_night is not null and (v_full_night is null or v_closed_night <= v_full_night) then
-      raise exception using errcode = 'BK011', message = booking.closed_message(v_closed_night);
+      raise exception using errcode = 'BK021', message = booking.closed_message(v_closed_night);
     end if;
     perform booking.raise_fully_booked(
       (select n.capacity from booking.night_inventory n
@@ -517,7 +517,7 @@ begin
       continue;
     end if;
     if p_guests[i] > v_known_max[j] then
-      v_code[i] := 'BK014';
+      v_code[i] := 'BK024';
       v_msg[i] := booking.too_many_guests_message(v_known_max[j]);
       continue;
     end if;
@@ -574,7 +574,7 @@ begin
     -- a stale hold to release, refuse now without writing. (Keyed requests go on: a replay must find its booking.)
     if (v_full[i] is not null or v_closed[i] is not null) and v_stale is null and p_idempotency_keys[i] is null then
       if v_closed[i] is not null and (v_full[i] is null or v_closed[i] <= v_full[i]) then
-        v_code[i] := 'BK011';
+        v_code[i] := 'BK021';
         v_msg[i] := booking.closed_message(v_closed[i]);
       else
         v_code[i] := 'BK001';
@@ -614,7 +614,7 @@ begin
     continue when v_ids[i] is null or v_cap[i] is not null;
     v_first := booking.first_closed_night(p_accommodation_ids[i], p_check_ins[i], p_check_outs[i]);
     if v_first is not null and p_idempotency_keys[i] is null then
-      v_code[i] := 'BK011';
+      v_code[i] := 'BK021';
       v_msg[i] := booking.closed_message(v_first);
       v_ids[i] := null;
     end if;
@@ -641,7 +641,7 @@ begin
     continue when v_ids[i] is null or v_cap[i] is not null or not (v_ids[i] = any (v_inserted));
     v_first := booking.first_closed_night(p_accommodation_ids[i], p_check_ins[i], p_check_outs[i]);
     if v_first is not null then
-      v_code[i] := 'BK011';
+      v_code[i] := 'BK021';
       v_msg[i] := booking.closed_message(v_first);
       v_rejected := v_rejected || v_ids[i];
     end if;
@@ -726,7 +726,7 @@ begin
           v_code[i] := 'BKR02';
           v_msg[i] := 'Book this request alone (create_booking_with_atomic_lock): a room of this accommodation retires on a future date.';
         elsif v_why = 'closed' then
-          v_code[i] := 'BK011';
+          v_code[i] := 'BK021';
           v_msg[i] := booking.closed_message(v_first);
         else
           v_code[i] := 'BK001';

@@ -60,22 +60,22 @@ comment on function public.create_accommodation(text, integer, integer, text, te
   'Creates an accommodation (capacity null = unlimited) with an occupancy limit and an IANA time zone. Errors: BK009.';
 comment on function public.update_accommodation(uuid, text, boolean, integer, integer, text, text) is
   'Changes name, capacity (with p_set_capacity), maxGuests, time zone. Lowering the capacity below what a night '
-  'from today holds is refused. Errors: BK002, BK009, BK013 (HINT: the nights as JSON), 55P03.';
+  'from today holds is refused. Errors: BK002, BK009, BK023 (HINT: the nights as JSON), 55P03.';
 comment on function public.add_accommodation_item(uuid, text, text) is
-  'Adds a room in service from now on. Errors: BK002, BK009, BK013 (first room below the bookings, unlimited, label taken).';
+  'Adds a room in service from now on. Errors: BK002, BK009, BK023 (first room below the bookings, unlimited, label taken).';
 comment on function public.set_item_retirement(uuid, uuid, date, text) is
   'Retires a room from a night on (null: back in service), moving its future stays to free rooms in the same '
-  'transaction. Errors: BK002, BK003, BK009, BK013 (HINT: nights or bookings in the way), BK015, 55P03.';
+  'transaction. Errors: BK002, BK003, BK009, BK023 (HINT: nights or bookings in the way), BK025, 55P03.';
 comment on function public.add_closure(uuid, date, date, text, text) is
-  'Closes the nights [p_from, p_to) to new bookings (BK011 for bookers); returns the existing bookings on them. '
+  'Closes the nights [p_from, p_to) to new bookings (BK021 for bookers); returns the existing bookings on them. '
   'Errors: BK002, BK003, BK009, 55P03.';
-comment on function public.remove_closure(uuid, uuid, text) is 'Removes a closure. Errors: BK002, BK015, 55P03.';
+comment on function public.remove_closure(uuid, uuid, text) is 'Removes a closure. Errors: BK002, BK025, 55P03.';
 comment on function public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text) is
   'Books one room for [check_in, check_out) atomically: locks the nights in order, releases stale holds, '
   'checks every night (capacity, closure) on its locked row, inserts. Returns the booking id; the same (guest, '
   'idempotency key) returns the first booking. Errors: BK001 fully booked, BK002 unknown accommodation, BK003 '
-  'invalid stay or outside the property''s window, BK007 key reused, BK009 invalid argument, BK011 closed, BK012 '
-  'no single room for the whole stay (while a room retires), BK014 too many guests, 55P03 busy, 40001 retry.';
+  'invalid stay or outside the property''s window, BK007 key reused, BK009 invalid argument, BK021 closed, BK022 '
+  'no single room for the whole stay (while a room retires), BK024 too many guests, 55P03 busy, 40001 retry.';
 comment on function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) is
   'create_booking_with_atomic_lock for many requests in one transaction: one row per request (ordinal = its '
   'position), either the booking (error_code null) or the SQLSTATE and message the single call would raise; '

@@ -12,11 +12,11 @@ internal static class SqlState
     public const string IdempotencyKeyReused = "BK007";
     public const string InvalidState = "BK008";
     public const string InvalidArgument = "BK009";
-    public const string NightClosed = "BK011";
-    public const string NoRoomForStay = "BK012";
-    public const string InventoryConflict = "BK013";
-    public const string TooManyGuests = "BK014";
-    public const string UnknownRoomOrClosure = "BK015";
+    public const string NightClosed = "BK021";
+    public const string NoRoomForStay = "BK022";
+    public const string InventoryConflict = "BK023";
+    public const string TooManyGuests = "BK024";
+    public const string UnknownRoomOrClosure = "BK025";
     public const string SendAlone = "BKR02";
     public const string LockTimeout = "55P03";
     public const string SerializationFailure = "40001";
