@@ -2,6 +2,7 @@ using BookingFunctions.Bookings;
 using BookingFunctions.Database;
 using BookingFunctions.Errors;
 using BookingFunctions.Identity;
+using BookingFunctions.Inventory;
 using BookingFunctions.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,7 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<ConfirmBookingHandler>();
         services.TryAddSingleton<CancelBookingHandler>();
         services.TryAddSingleton<GetBookingHandler>();
+        services.AddInventory();
         services.TryAddSingleton<DoubleBookingMonitor>();
         services.TryAddTransient<MigrationRunner>();
         return services;

@@ -23,6 +23,7 @@ public static class BookingWebApp
         builder.Services.AddBooking(builder.Configuration);
         builder.Services.AddOpenApi(OpenApiDocumentName, o => o
             .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)
+            .AddDocumentTransformer(OpenApiTags.Describe)
             .AddOperationTransformer(OpenApiSecurity.RequireBearer)
             .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody));
         builder.Services.AddHostedService<MonitorService>();
@@ -33,6 +34,7 @@ public static class BookingWebApp
         app.UseStatusCodePages();
         app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}");
         app.MapBookingApi();
+        app.MapInventoryApi();
         return app;
     }
 }

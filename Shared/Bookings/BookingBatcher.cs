@@ -20,6 +20,9 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
     private static readonly string CreateManySql = EmbeddedSql.Read("sql/queries/create_bookings.sql");
     private static readonly string CreateOneSql = EmbeddedSql.Read("sql/queries/create_booking.sql");
 
+    /// <summary>create_bookings' answer "send this request alone" (see 202611300504_booking_paths_inventory.sql).</summary>
+    internal const string SendAloneCode = "BKR02";
+
     private readonly BookingOptions _options = options.Value;
 
     /// <summary>Books (or replays) one request; throws the request's own PostgresException when it is refused.</summary>
@@ -32,6 +35,7 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
             await SendAloneAsync(batch[0]);
             return;
         }
+        List<Pending>? alone = null;
         try
         {
             var outcomes = await OnConnectionAsync((connection, token) => CallAsync(connection, batch, token));
@@ -41,6 +45,10 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
                 if (outcome.ErrorCode is null && row is not null)
                 {
                     pending.Complete(BookingResponse.From(row));
+                }
+                else if (outcome.ErrorCode == SendAloneCode)
+                {
+                    (alone ??= []).Add(pending);
                 }
                 else
                 {
@@ -54,6 +62,19 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
             // not fail the others, so each goes again on its own.
             LogBatchSplit(batch.Count, e.SqlState);
             foreach (var pending in batch)
+            {
+                await SendAloneAsync(pending);
+            }
+            return;
+        }
+
+        if (alone is not null)
+        {
+            // A room of their accommodation retires on a future date: the booking must get its room when it is made,
+            // on the single call's path, which locks the accommodation first (a batch holding night locks cannot).
+            // One after the other: they queue on that accommodation's lock in the database anyway.
+            LogSentAlone(alone.Count);
+            foreach (var pending in alone)
             {
                 await SendAloneAsync(pending);
             }
@@ -109,6 +130,9 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
 
     private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call) =>
         TransientRetry.OnConnectionAsync(dataSource, _options.TransientRetryAttempts, time, call, CancellationToken.None);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} request(s) of a batch go alone: a room of their accommodation retires on a future date.")]
+    private partial void LogSentAlone(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} bookings failed with {SqlState}; sending each request on its own.")]
     private partial void LogBatchSplit(int count, string sqlState);

@@ -43,6 +43,15 @@ public static class Problems
             ("WWW-Authenticate", challenge));
     }
 
+    /// <summary>403: a valid token without the staff role on a staff route.</summary>
+    public static IResult Forbidden() =>
+        TypedResults.Problem("This operation is for staff: the token lacks the staff role.", statusCode: StatusCodes.Status403Forbidden,
+            title: "Forbidden", type: ProblemTypes.Forbidden);
+
+    public static IResult AccommodationNotFound() =>
+        TypedResults.Problem("This accommodation does not exist.", statusCode: StatusCodes.Status404NotFound,
+            title: "Accommodation not found", type: ProblemTypes.AccommodationNotFound);
+
     public static IResult BookingNotFound() =>
         TypedResults.Problem("This booking does not exist.", statusCode: StatusCodes.Status404NotFound,
             title: "Booking not found", type: ProblemTypes.BookingNotFound);
