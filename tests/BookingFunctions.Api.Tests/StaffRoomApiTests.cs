@@ -254,6 +254,46 @@ public sealed class StaffRoomApiTests(ApiHostFixture host) : IClassFixture<ApiHo
         }
     }
 
+    /// <summary>
+    /// Fails today (11–20 item_moved events): booking.plan_rooms re-plans every stay that has not started in
+    /// (check-in, check-out, id) order and gives a stay without a room the first free room — which may be the current
+    /// room of a stay processed after it, so that one moves, and the next, although free rooms remain. The SQL side is
+    /// the coordinator's (sql/migrations are not edited on this branch); remove Skip when plan_rooms keeps the rooms
+    /// bookings hold whenever a free room serves.
+    /// </summary>
+    [Fact(Skip = "SQL defect reported to the coordinator: placement moves held rooms needlessly (booking.plan_rooms)")]
+    public async Task While_a_room_retires_later_a_new_booking_moves_no_held_room_when_free_rooms_remain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var accommodation = await host.Client.CreateAccommodationAsync(capacity: 10);
+        var rooms = new List<Guid>();
+        for (var i = 1; i <= 10; i++)
+        {
+            rooms.Add((await host.Client.AddRoomAsync(accommodation.Id, $"R{i:00}")).Id);
+        }
+
+        var (checkIn, checkOut) = Arrange.Stay(daysAhead: 50, nights: 2);
+        using var retire = await host.Client.PatchAsync(ItemPath(accommodation.Id, rooms[9]), $$"""{"retiredFrom":"{{Api.Date(checkOut.AddDays(8))}}"}""");
+        await Staff.AssertStatusAsync(retire, HttpStatusCode.OK);
+
+        // Act
+        var booked = new List<BookingDto>();
+        for (var i = 0; i < 8; i++)
+        {
+            booked.Add(await host.Client.BookAsync(accommodation.Id, checkIn, checkOut));
+        }
+
+        // Assert
+        var moves = 0;
+        foreach (var booking in booked)
+        {
+            moves += await MoveEventsAsync(booking.Id);
+        }
+
+        Assert.Equal(0, moves);
+        Assert.Empty(await Arrange.DoubleBookingsAsync(host.Database, ct));
+    }
+
     private async Task<int> MoveEventsAsync(Guid booking)
     {
         var ct = TestContext.Current.CancellationToken;
