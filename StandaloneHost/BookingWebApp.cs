@@ -25,7 +25,8 @@ public static class BookingWebApp
             .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)
             .AddDocumentTransformer(OpenApiTags.Describe)
             .AddOperationTransformer(OpenApiSecurity.RequireBearer)
-            .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody));
+            .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody)
+            .AddOperationTransformer(OpenApiQueryParameters.Add));
         builder.Services.AddHostedService<MonitorService>();
 
         var app = builder.Build();

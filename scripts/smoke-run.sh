@@ -44,13 +44,15 @@ printed_commands() { sed -n '/^Try it/,/^Ctrl-C/p' "$1" | grep -E '^(curl|BOOKIN
 
 log1="$data/run1.log"
 check "./run starts the API and prints a token and curl commands" "$log1" start_run "$log1"
-eval "$(grep '^export TOKEN=' "$log1")"
-export TOKEN
+eval "$(grep -E '^export (STAFF_)?TOKEN=' "$log1")"
+export TOKEN STAFF_TOKEN
 out="$data/curl.out"
 bash -c "set -e; $(printed_commands "$log1"); echo \"BOOKING=\$BOOKING\"" >"$out" 2>&1
 check "the printed availability command answers" "$out" grep -q '"available":' "$out"
 check "the printed booking command books a room" "$out" grep -Eq '^booked [0-9a-f-]{36}$' "$out"
 check "the printed confirm command confirms it" "$out" grep -q '"status":"confirmed"' "$out"
+check "the printed staff calendar command shows the demo hotel's nights" "$out" grep -q '"capacity":12,"booked":' "$out"
+check "the printed staff rooms command lists the demo rooms" "$out" grep -q '"label":"G1"' "$out"
 booking=$(sed -n 's/^BOOKING=//p' "$out")
 check "Ctrl-C stops the API and its database" "$log1" stop_run
 

@@ -29,6 +29,8 @@ public static class InventoryApi
 
         accommodations.MapGet(Routes.Accommodations, (HttpRequest request, ListAccommodationsHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
             .WithName("ListAccommodations")
+            .WithMetadata(QueryParameter.WholeNumber("limit", "Page size, 1 to 100 (default 50)."),
+                new QueryParameter("cursor", "The nextCursor of the previous page (opaque)."))
             .WithSummary("List accommodations, by name, one page at a time")
             .WithDescription("Any signed-in caller. `limit` 1–100 (default 50); pass `nextCursor` as `cursor` for the next page. Staff get AccommodationResponse items; guests get AccommodationSummary items (id, name, maxGuests, timeZone).")
             .Produces<Page<AccommodationResponse>>()
@@ -79,6 +81,7 @@ public static class InventoryApi
 
         accommodations.MapGet(Routes.AccommodationClosures, (HttpRequest request, string id, ListClosuresHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("ListClosures")
+            .WithMetadata(QueryParameter.Date("from", "Only closures ending after this night (yyyy-MM-dd).", required: false))
             .WithSummary("List the closures of an accommodation")
             .WithDescription("Staff only. `from` (optional): only closures ending after that night.")
             .Produces<ClosureList>()
@@ -102,6 +105,8 @@ public static class InventoryApi
 
         accommodations.MapGet(Routes.AccommodationCalendar, (HttpRequest request, string id, CalendarHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("GetAccommodationCalendar")
+            .WithMetadata(QueryParameter.Date("from", "First night (yyyy-MM-dd)."),
+                QueryParameter.Date("to", "The night after the last one (yyyy-MM-dd); at most 366 nights after from."))
             .WithSummary("Per-night calendar of an accommodation")
             .WithDescription("Any signed-in caller. Nights [from, to), at most 366. Staff get capacity, booked, available and closed per night; guests get available and closed only. Unlimited: `unlimited: true`, capacity and available null (0 when closed).")
             .Produces<CalendarResponse<StaffCalendarNight>>()
@@ -116,6 +121,12 @@ public static class InventoryApi
 
         availability.MapGet(Routes.AvailabilitySearch, (HttpRequest request, SearchAvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
             .WithName("SearchAvailability")
+            .WithMetadata(QueryParameter.Date("checkIn", "First night of the stay (yyyy-MM-dd)."),
+                QueryParameter.Date("checkOut", "Check-out day (yyyy-MM-dd), after checkIn, at most 365 nights later."),
+                QueryParameter.WholeNumber("guests", "Guests in the room, 1 to 50 (default 1): only room types whose maxGuests is at least this."),
+                new QueryParameter("ids", "Only these accommodations: comma-separated UUIDs, at most 200."),
+                QueryParameter.WholeNumber("limit", "Page size, 1 to 100 (default 50)."),
+                new QueryParameter("cursor", "The nextCursor of the previous page (opaque)."))
             .WithSummary("Find accommodations with a room for a stay")
             .WithDescription("Any signed-in caller. Accommodations with a room free on every night of [checkIn, checkOut) and maxGuests ≥ `guests` (default 1); optionally only `ids` (comma-separated, at most 200). By id, `limit` 1–100, `cursor` = the previous page's nextCursor. A closed night counts as full.")
             .Produces<Page<AvailableAccommodation>>()

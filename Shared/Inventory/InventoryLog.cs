@@ -19,16 +19,16 @@ internal static partial class InventoryLog
     public static partial void ItemAdded(this ILogger logger, string actor, Guid itemId, string label, Guid accommodationId);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "{Actor} set room {ItemId} {Label} of accommodation {AccommodationId} retired from {RetiredFrom}; {Moved} booking(s) moved to other rooms")]
+        Message = "{Actor} set room {ItemId} {Label} of accommodation {AccommodationId} retired from {RetiredFrom:yyyy-MM-dd}; {Moved} booking(s) moved to other rooms")]
     public static partial void ItemRetirementSet(this ILogger logger, string actor, Guid itemId, string label, Guid accommodationId,
         DateOnly? retiredFrom, int moved);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "{Actor} closed accommodation {AccommodationId} from {From} to {To} (closure {ClosureId}, {Reason}); {Bookings} booking(s) already on those nights")]
+        Message = "{Actor} closed accommodation {AccommodationId} from {From:yyyy-MM-dd} to {To:yyyy-MM-dd} (closure {ClosureId}, {Reason}); {Bookings} booking(s) already on those nights")]
     public static partial void ClosureAdded(this ILogger logger, string actor, Guid accommodationId, DateOnly from, DateOnly to, Guid closureId,
         string reason, int bookings);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "{Actor} removed closure {ClosureId} of accommodation {AccommodationId} ({From} to {To})")]
+        Message = "{Actor} removed closure {ClosureId} of accommodation {AccommodationId} ({From:yyyy-MM-dd} to {To:yyyy-MM-dd})")]
     public static partial void ClosureRemoved(this ILogger logger, string actor, Guid closureId, Guid accommodationId, DateOnly from, DateOnly to);
 }
