@@ -18,7 +18,7 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
 {
     /// <summary>
     /// Maps a database failure. <paramref name="forStaff"/>: the caller is staff, so the bookings a BK004 names (other
-    /// guests' stays) may be shown; BK013 comes only from staff functions and always shows what is in the way.
+    /// guests' stays) may be shown; BK023 comes only from staff functions and always shows what is in the way.
     /// </summary>
     public bool TryMap(Exception exception, out IResult result, bool forStaff = false)
     {
@@ -36,13 +36,13 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
             PostgresException { SqlState: "BK007" } e => Problem(e, 422, "Idempotency key reused", ProblemTypes.IdempotencyKeyReused),
             PostgresException { SqlState: "BK008" } e => Problem(e, 409, "Invalid booking state", ProblemTypes.InvalidState),
             PostgresException { SqlState: "BK009" } e => Problem(e, 400, "Invalid argument", ProblemTypes.InvalidArgument),
-            PostgresException { SqlState: "BK011" } e => Problem(e, 409, "Night closed", ProblemTypes.NightClosed),
-            PostgresException { SqlState: "BK012" } e => Problem(e, 409, "No room for the whole stay", ProblemTypes.NoRoomForStay),
-            PostgresException { SqlState: "BK013" } e => Conflict(e, "Inventory conflict", ProblemTypes.InventoryConflict),
-            PostgresException { SqlState: "BK014" } e => TypedResults.ValidationProblem(
+            PostgresException { SqlState: "BK021" } e => Problem(e, 409, "Night closed", ProblemTypes.NightClosed),
+            PostgresException { SqlState: "BK022" } e => Problem(e, 409, "No room for the whole stay", ProblemTypes.NoRoomForStay),
+            PostgresException { SqlState: "BK023" } e => Conflict(e, "Inventory conflict", ProblemTypes.InventoryConflict),
+            PostgresException { SqlState: "BK024" } e => TypedResults.ValidationProblem(
                 new Dictionary<string, string[]>(StringComparer.Ordinal) { ["guests"] = [e.MessageText] },
                 e.MessageText, title: "Too many guests", type: ProblemTypes.TooManyGuests),
-            PostgresException { SqlState: "BK015" } e => Problem(e, 404, "Not found", ProblemTypes.NotFound),
+            PostgresException { SqlState: "BK025" } e => Problem(e, 404, "Not found", ProblemTypes.NotFound),
             PostgresException { SqlState: "55P03" } e => Busy(e),
             // still 40001/40P01 after the retries: tell the client to come back rather than fail hard
             PostgresException { SqlState: "40001" or "40P01" } e => Busy(e),

@@ -71,10 +71,21 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
         Assert.Equal("5", info.GetStructuredStateValue("ExpiredHolds"));
         _logger.Collector.Clear();
 
-        // oversell both nights behind the functions' back (3 bookings, capacity 1), and drift one night counter
-        await CorruptAsync("update booking.accommodations set total_inventory = 1 where id = @accommodation", new { accommodation });
-        await CorruptAsync("update booking.night_inventory set reserved = reserved + 1 where accommodation_id = @accommodation and night = @night",
-            new { accommodation, night = checkIn.AddDays(1) });
+        // behind the functions' back: a fourth booking on the second night of a 3-room type (an oversell, and that
+        // night's counter now behind), and the first night's counter drifted down by one. (Raising a counter above
+        // the night's capacity is refused by the night_inventory_within_capacity check itself.)
+        var sneaky = Guid.Empty;
+        await using (var connection = await db.Admin.OpenConnectionAsync(ct))
+        {
+            sneaky = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(
+                """
+                insert into booking.bookings (accommodation_id, guest_id, check_in, check_out, guests, status)
+                values (@accommodation, 'sneaky', @night, @checkOut, 1, 'confirmed') returning id
+                """, new { accommodation, night = checkIn.AddDays(1), checkOut }, cancellationToken: ct));
+        }
+
+        await CorruptAsync("update booking.night_inventory set reserved = reserved - 1 where accommodation_id = @accommodation and night = @night",
+            new { accommodation, night = checkIn });
 
         // Act
         var corrupted = await Monitor().RunAsync(ct);
@@ -85,23 +96,19 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
         Assert.Equal(3, errors.Count);
         Assert.DoesNotContain(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Information);
         Assert.All(errors, e => Assert.Equal(accommodation.ToString(), e.GetStructuredStateValue("AccommodationId")));
-        var oversold = errors.Where(e => e.GetStructuredStateValue("Issue") == "oversold_night").ToList();
-        Assert.Equal(
-            new[] { Api.Date(checkIn), Api.Date(checkIn.AddDays(1)) },
-            oversold.Select(e => e.GetStructuredStateValue("Night") ?? "").Order(StringComparer.Ordinal).ToArray());
-        Assert.All(oversold, e =>
-        {
-            Assert.Equal(string.Join(',', bookings.Order()), e.GetStructuredStateValue("BookingIds"));
-            Assert.Equal("3", e.GetStructuredStateValue("Booked"));
-            Assert.Equal("1", e.GetStructuredStateValue("Capacity"));
-        });
-        var drift = Assert.Single(errors, e => e.GetStructuredStateValue("Issue") == "counter_drift");
-        Assert.Equal(("3", "4"), (drift.GetStructuredStateValue("Booked"), drift.GetStructuredStateValue("Recorded")));
+        var oversold = Assert.Single(errors, e => e.GetStructuredStateValue("Issue") == "oversold_night");
+        Assert.Equal(Api.Date(checkIn.AddDays(1)), oversold.GetStructuredStateValue("Night"));
+        Assert.Equal(string.Join(',', bookings.Append(sneaky).Order()), oversold.GetStructuredStateValue("BookingIds"));
+        Assert.Equal(("4", "3"), (oversold.GetStructuredStateValue("Booked"), oversold.GetStructuredStateValue("Capacity")));
+        var drift = errors.Where(e => e.GetStructuredStateValue("Issue") == "counter_drift")
+            .Select(e => (e.GetStructuredStateValue("Night"), e.GetStructuredStateValue("Booked"), e.GetStructuredStateValue("Recorded")))
+            .OrderBy(d => d.Item1, StringComparer.Ordinal).ToList();
+        Assert.Equal([(Api.Date(checkIn), "3", "2"), (Api.Date(checkIn.AddDays(1)), "4", "3")], drift);
 
         // repair, and the next run is clean again
-        await CorruptAsync("update booking.accommodations set total_inventory = 3 where id = @accommodation", new { accommodation });
-        await CorruptAsync("update booking.night_inventory set reserved = reserved - 1 where accommodation_id = @accommodation and night = @night",
-            new { accommodation, night = checkIn.AddDays(1) });
+        await CorruptAsync("delete from booking.bookings where id = @sneaky", new { sneaky });
+        await CorruptAsync("update booking.night_inventory set reserved = reserved + 1 where accommodation_id = @accommodation and night = @night",
+            new { accommodation, night = checkIn });
         _logger.Collector.Clear();
 
         // Act
