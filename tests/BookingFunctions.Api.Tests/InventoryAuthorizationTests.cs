@@ -104,6 +104,28 @@ public sealed class InventoryAuthorizationTests(ApiHostFixture host) : IClassFix
         await Staff.AssertStatusAsync(response, System.Net.HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("POST", "/api/accommodations")]
+    [InlineData("PATCH", $"/api/accommodations/{A}")]
+    [InlineData("POST", $"/api/accommodations/{A}/items")]
+    [InlineData("PATCH", $"/api/accommodations/{A}/items/{Item}")]
+    [InlineData("POST", $"/api/accommodations/{A}/closures")]
+    public async Task A_staff_body_that_is_not_json_is_a_415(string method, string path)
+    {
+        var (resolved, _) = await ResolveAsync(path);
+        using var request = new HttpRequestMessage(new HttpMethod(method), resolved)
+        {
+            Content = new StringContent("label=R9", System.Text.Encoding.UTF8, "text/plain"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Staff.Token);
+
+        // Act
+        using var response = await host.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        // Assert
+        await response.AssertProblemAsync(415, ProblemTypes.UnsupportedMediaType);
+    }
+
     /// <summary>A fresh accommodation with one room and one closure, and the path with their ids filled in.</summary>
     private async Task<(string Path, AccommodationDto Accommodation)> ResolveAsync(string path)
     {
