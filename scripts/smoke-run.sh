@@ -87,8 +87,8 @@ if [ "$mode" = all ]; then
   if [ "$(id -u)" -eq 0 ]; then
     user=bookingsmoke
     id -u "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
-    clone="/tmp/bookingfunctions-smoke-$user"
-    rm -rf "$clone"
+    # a directory of this run's own: ./test of other checkouts may run this at the same time
+    clone=$(mktemp -d "/tmp/bookingfunctions-smoke-$user.XXXXXX")
     git clone -q . "$clone" && mkdir -p "$clone/scripts" && cp scripts/smoke-run.sh "$clone/scripts/" && chown -R "$user" "$clone"
     nonroot="$data/nonroot.log"
     runuser -u "$user" -- env HOME="/home/$user" PATH="$PATH" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 \
