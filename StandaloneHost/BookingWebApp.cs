@@ -1,4 +1,5 @@
 using BookingFunctions.Http;
+using BookingFunctions.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +22,9 @@ public static class BookingWebApp
         configure?.Invoke(builder);
 
         builder.Services.AddBooking(builder.Configuration);
+        builder.Services.AddBookingTelemetry(builder.Configuration);
         builder.Services.AddOpenApi(OpenApiDocumentName, o => o
+            .AddDocumentTransformer(OpenApiDocumentInfo.Describe)
             .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)
             .AddOperationTransformer(OpenApiSecurity.RequireBearer)
             .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody));
