@@ -2,6 +2,8 @@ using BookingFunctions.Http;
 using BookingFunctions.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace BookingFunctions.StandaloneHost;
 
@@ -22,7 +24,7 @@ public static class BookingWebApp
         configure?.Invoke(builder);
 
         builder.Services.AddBooking(builder.Configuration);
-        builder.Services.AddBookingTelemetry(builder.Configuration);
+        builder.Services.AddBookingTelemetry(builder.Configuration).WithTracing(t => t.AddAspNetCoreInstrumentation());
         builder.Services.AddOpenApi(OpenApiDocumentName, o => o
             .AddDocumentTransformer(OpenApiDocumentInfo.Describe)
             .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)

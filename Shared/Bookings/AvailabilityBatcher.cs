@@ -28,7 +28,7 @@ public sealed class AvailabilityBatcher(DatabaseCalls database, IOptions<Booking
             var query = batch[0].Request;
             batch[0].Complete(await database.RunAsync(DatabaseFunctions.CheckAvailability, (connection, token) => connection.ExecuteScalarAsync<int>(
                 new CommandDefinition(OneSql, new { query.AccommodationId, query.CheckIn, query.CheckOut }, cancellationToken: token)),
-                CancellationToken.None));
+                [batch[0].Caller], CancellationToken.None));
             return;
         }
 
@@ -38,7 +38,7 @@ public sealed class AvailabilityBatcher(DatabaseCalls database, IOptions<Booking
                 AccommodationIds = batch.Select(p => p.Request.AccommodationId).ToArray(),
                 CheckIns = batch.Select(p => p.Request.CheckIn).ToArray(),
                 CheckOuts = batch.Select(p => p.Request.CheckOut).ToArray(),
-            }, cancellationToken: token))).ToList(), CancellationToken.None);
+            }, cancellationToken: token))).ToList(), batch.Select(p => p.Caller).ToList(), CancellationToken.None);
         foreach (var outcome in outcomes)
         {
             var pending = batch[outcome.Ordinal - 1];

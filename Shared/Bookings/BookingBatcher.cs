@@ -36,7 +36,7 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
         try
         {
             var outcomes = await database.RunAsync(DatabaseFunctions.CreateBookings, (connection, token) => CallAsync(connection, batch, token),
-                CancellationToken.None);
+                batch.Select(p => p.Caller).ToList(), CancellationToken.None);
             foreach (var (outcome, row) in outcomes)
             {
                 var pending = batch[outcome.Ordinal - 1];
@@ -81,7 +81,7 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
                     request.Guests,
                     _options.HoldTtl,
                     request.IdempotencyKey,
-                }, cancellationToken: token)), CancellationToken.None);
+                }, cancellationToken: token)), [pending.Caller], CancellationToken.None);
             pending.Complete(BookingResponse.From(row));
         }
         catch (Exception e)

@@ -17,9 +17,17 @@ public sealed class DatabaseCalls(NpgsqlDataSource dataSource, IOptions<BookingO
     private readonly int _attempts = options.Value.TransientRetryAttempts;
 
     /// <param name="function">The SQL function the call runs (a <see cref="DatabaseFunctions"/> name): span name and metric tag.</param>
-    public async Task<T> RunAsync<T>(string function, Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct)
+    public Task<T> RunAsync<T>(string function, Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        RunAsync(function, call, callers: null, ct);
+
+    /// <param name="callers">
+    /// For a batcher's call, the trace contexts of the requests it carries: the span is the child of a lone caller,
+    /// or a root span linked to each caller of a batch. Null: the ambient trace (the request or invocation running now).
+    /// </param>
+    public async Task<T> RunAsync<T>(string function, Func<NpgsqlConnection, CancellationToken, Task<T>> call,
+        IReadOnlyList<ActivityContext>? callers, CancellationToken ct)
     {
-        using var activity = BookingTelemetry.ActivitySource.StartActivity(function, ActivityKind.Client);
+        using var activity = Start(function, callers);
         activity?.SetTag("db.system", "postgresql");
         activity?.SetTag("db.system.name", "postgresql");
         activity?.SetTag("db.operation.name", function);
@@ -51,5 +59,22 @@ public sealed class DatabaseCalls(NpgsqlDataSource dataSource, IOptions<BookingO
         {
             BookingMetrics.DatabaseCall(function, time.GetElapsedTime(started), errorType);
         }
+    }
+
+    private static Activity? Start(string function, IReadOnlyList<ActivityContext>? callers)
+    {
+        if (callers is null)
+        {
+            return BookingTelemetry.ActivitySource.StartActivity(function, ActivityKind.Client);
+        }
+
+        if (callers is [var caller] && caller != default)
+        {
+            return BookingTelemetry.ActivitySource.StartActivity(function, ActivityKind.Client, caller);
+        }
+
+        // batchers' workers run with no ambient activity, so the default parent makes this a root span
+        var links = callers.Where(c => c != default).Select(c => new ActivityLink(c)).ToList();
+        return BookingTelemetry.ActivitySource.StartActivity(ActivityKind.Client, default, links: links, name: function);
     }
 }
