@@ -44,6 +44,9 @@ public sealed class DatabaseCalls(NpgsqlDataSource dataSource, IOptions<BookingO
             errorType = e is PostgresException p ? p.SqlState : e.GetType().Name;
             if (DatabaseErrorMapper.IsUnavailable(e))
             {
+                // Idle pooled connections to a server that went away are dead too: drop them now, or each would fail
+                // one more request after the server is back (and make the outage look like it flaps).
+                dataSource.Clear();
                 outages.Failed(e);
             }
             else if (e is PostgresException)

@@ -15,6 +15,7 @@ public sealed partial class DatabaseOutageLog(IOptions<DatabaseOptions> options,
     private readonly TimeSpan _interval = options.Value.OutageLogInterval;
     private volatile bool _down;
     private long _startedAt;
+    private long _recoveredAt = long.MinValue;
     private long _windowStartedAt;
     private long _failures;
     private long _windowFailures;
@@ -34,7 +35,16 @@ public sealed partial class DatabaseOutageLog(IOptions<DatabaseOptions> options,
                 _startedAt = _windowStartedAt = now;
                 _failures = 1;
                 _windowFailures = 0;
-                LogOutageStarted(exception, exception.GetType().Name, _interval);
+                // the stack once; a relapse soon after it answered is the same outage, told in one line
+                if (_recoveredAt != long.MinValue && time.GetElapsedTime(_recoveredAt, now) < _interval)
+                {
+                    LogRelapse(exception.GetType().Name, time.GetElapsedTime(_recoveredAt, now));
+                }
+                else
+                {
+                    LogOutageStarted(exception, exception.GetType().Name, _interval);
+                }
+
                 return;
             }
 
@@ -65,13 +75,18 @@ public sealed partial class DatabaseOutageLog(IOptions<DatabaseOptions> options,
             }
 
             _down = false;
-            LogRecovered(time.GetElapsedTime(_startedAt), _failures);
+            _recoveredAt = time.GetTimestamp();
+            LogRecovered(time.GetElapsedTime(_startedAt, _recoveredAt), _failures);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Database unavailable ({ExceptionType}); further failed calls are summarised every {Interval} until it answers again")]
     private partial void LogOutageStarted(Exception exception, string exceptionType, TimeSpan interval);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Database unavailable again ({ExceptionType}), {SinceRecovery} after it answered")]
+    private partial void LogRelapse(string exceptionType, TimeSpan sinceRecovery);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Database still unavailable: {Count} failed calls in the last {Window} (down for {Downtime})")]
