@@ -20,9 +20,6 @@ public sealed partial class DatabaseOutageLog(IOptions<DatabaseOptions> options,
     private long _failures;
     private long _windowFailures;
 
-    /// <summary>True from the first failed call until a call reaches the database again.</summary>
-    public bool IsDown => _down;
-
     /// <summary>A call could not reach the database (connection refused or broken, server shutting down, timeouts).</summary>
     public void Failed(Exception exception)
     {
