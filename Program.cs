@@ -1,6 +1,8 @@
 using BookingFunctions;
+using BookingFunctions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,4 +11,5 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddBooking(builder.Configuration);
+builder.Services.AddBookingTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using BookingFunctions.Bookings;
 using BookingFunctions.Database;
 using BookingFunctions.Errors;
+using BookingFunctions.Health;
 using BookingFunctions.Identity;
 using BookingFunctions.Monitoring;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +40,8 @@ public static class BookingServiceCollectionExtensions
         // One pool for the whole app; a host-registered TokenCredential (or DefaultAzureCredential) when Entra ID is on.
         services.TryAddSingleton<NpgsqlDataSource>(BookingDataSource.Build);
 
+        services.TryAddSingleton<DatabaseOutageLog>();
+        services.TryAddSingleton<DatabaseCalls>();
         services.TryAddSingleton<BearerTokenValidator>();
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<DatabaseErrorMapper>();
@@ -52,7 +55,10 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<ConfirmBookingHandler>();
         services.TryAddSingleton<CancelBookingHandler>();
         services.TryAddSingleton<GetBookingHandler>();
+        services.TryAddSingleton<AuditStatus>();
         services.TryAddSingleton<DoubleBookingMonitor>();
+        services.TryAddSingleton<DatabaseProbe>();
+        services.TryAddSingleton<HealthHandler>();
         services.TryAddTransient<MigrationRunner>();
         return services;
     }

@@ -1,6 +1,9 @@
 using BookingFunctions.Http;
+using BookingFunctions.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace BookingFunctions.StandaloneHost;
 
@@ -21,7 +24,9 @@ public static class BookingWebApp
         configure?.Invoke(builder);
 
         builder.Services.AddBooking(builder.Configuration);
+        builder.Services.AddBookingTelemetry(builder.Configuration).WithTracing(t => t.AddAspNetCoreInstrumentation());
         builder.Services.AddOpenApi(OpenApiDocumentName, o => o
+            .AddDocumentTransformer(OpenApiDocumentInfo.Describe)
             .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)
             .AddOperationTransformer(OpenApiSecurity.RequireBearer)
             .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody));

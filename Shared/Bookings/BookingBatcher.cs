@@ -1,4 +1,5 @@
 using BookingFunctions.Database;
+using BookingFunctions.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,7 @@ namespace BookingFunctions.Bookings;
 /// inside PostgreSQL, under the night row locks; each request gets its own booking or its own error (a refused
 /// request never fails its batch). A lone request takes the single-call path.
 /// </summary>
-public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions<BookingOptions> options, TimeProvider time,
-    ILogger<BookingBatcher> logger)
+public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<BookingOptions> options, ILogger<BookingBatcher> logger)
     : RequestBatcher<NewBooking, BookingResponse>(options.Value.ConcurrentBatches, options.Value.MaxBatchSize)
 {
     private static readonly string CreateManySql = EmbeddedSql.Read("sql/queries/create_bookings.sql");
@@ -27,6 +27,7 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
 
     protected override async Task SendAsync(IReadOnlyList<Pending> batch)
     {
+        BookingMetrics.BatchSent("booking", batch.Count);
         if (batch.Count == 1)
         {
             await SendAloneAsync(batch[0]);
@@ -34,7 +35,8 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
         }
         try
         {
-            var outcomes = await OnConnectionAsync((connection, token) => CallAsync(connection, batch, token));
+            var outcomes = await database.RunAsync(DatabaseFunctions.CreateBookings, (connection, token) => CallAsync(connection, batch, token),
+                batch.Select(p => p.Caller).ToList(), CancellationToken.None);
             foreach (var (outcome, row) in outcomes)
             {
                 var pending = batch[outcome.Ordinal - 1];
@@ -69,7 +71,7 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
         try
         {
             var request = pending.Request;
-            var row = await OnConnectionAsync((connection, token) => connection.QuerySingleAsync<BookingRow>(
+            var row = await database.RunAsync(DatabaseFunctions.CreateBooking, (connection, token) => connection.QuerySingleAsync<BookingRow>(
                 new CommandDefinition(CreateOneSql, new
                 {
                     request.AccommodationId,
@@ -79,7 +81,7 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
                     request.Guests,
                     _options.HoldTtl,
                     request.IdempotencyKey,
-                }, cancellationToken: token)));
+                }, cancellationToken: token)), [pending.Caller], CancellationToken.None);
             pending.Complete(BookingResponse.From(row));
         }
         catch (Exception e)
@@ -106,9 +108,6 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
             splitOn: "Id");
         return rows.ToList();
     }
-
-    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call) =>
-        TransientRetry.OnConnectionAsync(dataSource, _options.TransientRetryAttempts, time, call, CancellationToken.None);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} bookings failed with {SqlState}; sending each request on its own.")]
     private partial void LogBatchSplit(int count, string sqlState);

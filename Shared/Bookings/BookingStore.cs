@@ -1,7 +1,5 @@
 using BookingFunctions.Database;
 using Dapper;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace BookingFunctions.Bookings;
 
@@ -10,8 +8,7 @@ namespace BookingFunctions.Bookings;
 /// decision (locks, capacity, ownership) happens inside PostgreSQL; this class only passes arguments.
 /// <c>guestId</c> null means "staff: any booking".
 /// </summary>
-public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher batcher, AvailabilityBatcher availability,
-    IOptions<BookingOptions> options, TimeProvider time)
+public sealed class BookingStore(DatabaseCalls database, BookingBatcher batcher, AvailabilityBatcher availability)
 {
     private static readonly string AssignItemSql = EmbeddedSql.Read("sql/queries/assign_item.sql");
     private static readonly string ConfirmSql = EmbeddedSql.Read("sql/queries/confirm_booking.sql");
@@ -31,26 +28,23 @@ public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher bat
         availability.AvailabilityAsync(new AvailabilityQuery(accommodationId, checkIn, checkOut), ct);
 
     public Task<Guid> AssignItemAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
-        ScalarAsync<Guid>(AssignItemSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+        ScalarAsync<Guid>(DatabaseFunctions.AssignItem, AssignItemSql, new { BookingId = bookingId, GuestId = guestId }, ct);
 
     public Task<string> ConfirmAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
-        ScalarAsync<string>(ConfirmSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+        ScalarAsync<string>(DatabaseFunctions.ConfirmBooking, ConfirmSql, new { BookingId = bookingId, GuestId = guestId }, ct);
 
     public Task<string> CancelAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
-        ScalarAsync<string>(CancelSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+        ScalarAsync<string>(DatabaseFunctions.CancelBooking, CancelSql, new { BookingId = bookingId, GuestId = guestId }, ct);
 
     public async Task<BookingResponse?> GetAsync(Guid bookingId, string? guestId, CancellationToken ct)
     {
-        var row = await OnConnectionAsync((connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(
+        var row = await database.RunAsync(DatabaseFunctions.GetBooking, (connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(
             new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token)), ct);
         return row is null ? null : BookingResponse.From(row);
     }
 
-    private Task<T> ScalarAsync<T>(string sql, object args, CancellationToken ct) =>
-        OnConnectionAsync(async (connection, token) =>
+    private Task<T> ScalarAsync<T>(string function, string sql, object args, CancellationToken ct) =>
+        database.RunAsync(function, async (connection, token) =>
             await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, cancellationToken: token))
                 ?? throw new InvalidOperationException("The database function returned null."), ct);
-
-    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct) =>
-        TransientRetry.OnConnectionAsync(dataSource, options.Value.TransientRetryAttempts, time, call, ct);
 }

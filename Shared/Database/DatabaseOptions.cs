@@ -26,8 +26,15 @@ public sealed class DatabaseOptions
     /// <summary>How soon to try again after a failed token fetch.</summary>
     public TimeSpan TokenRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// While the database is unreachable, one summary line per this interval (with the count of failed calls)
+    /// instead of one warning per request.
+    /// </summary>
+    public TimeSpan OutageLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     internal static bool IsValid(DatabaseOptions o) =>
         !string.IsNullOrWhiteSpace(o.ConnectionString)
         && o.TokenRefreshInterval > TimeSpan.Zero
-        && o.TokenRetryInterval > TimeSpan.Zero;
+        && o.TokenRetryInterval > TimeSpan.Zero
+        && o.OutageLogInterval >= TimeSpan.FromSeconds(1) && o.OutageLogInterval <= TimeSpan.FromHours(1);
 }

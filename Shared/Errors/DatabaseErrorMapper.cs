@@ -1,5 +1,6 @@
 using System.Globalization;
 using BookingFunctions.Http;
+using BookingFunctions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,9 @@ namespace BookingFunctions.Errors;
 /// <summary>
 /// The one place that turns database failures into problem responses. The BKxxx messages are written for
 /// guests ("All 12 rooms are taken on 2026-12-24."), so they become the <c>detail</c> as they are.
-/// Anything not listed here is not ours to explain: it propagates and becomes a logged 500.
+/// Anything not listed here is not ours to explain: it propagates and becomes a logged 500. Every mapped
+/// answer is counted (booking.requests.refused / booking.requests.unavailable). An unreachable database is
+/// not logged here, once per request: <see cref="Database.DatabaseOutageLog"/> logs an outage, not its requests.
 /// </summary>
 public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogger<DatabaseErrorMapper> logger)
 {
@@ -32,7 +35,7 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
             PostgresException { SqlState: "55P03" } e => Busy(e),
             // still 40001/40P01 after the retries: tell the client to come back rather than fail hard
             PostgresException { SqlState: "40001" or "40P01" } e => Busy(e),
-            _ when IsUnavailable(exception) => Unavailable(exception),
+            _ when IsUnavailable(exception) => Unavailable(),
             _ => null!,
         };
         return result is not null;
@@ -48,8 +51,11 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
         _ => false,
     };
 
-    private static ProblemHttpResult Problem(PostgresException e, int status, string title, string type) =>
-        TypedResults.Problem(e.MessageText, statusCode: status, title: title, type: type);
+    private static ProblemHttpResult Problem(PostgresException e, int status, string title, string type)
+    {
+        BookingMetrics.Problem(type, status);
+        return TypedResults.Problem(e.MessageText, statusCode: status, title: title, type: type);
+    }
 
     private HeaderResult Busy(PostgresException e)
     {
@@ -57,14 +63,14 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
         return RetryLater("The booking system is busy right now. Please try again in a moment.", "Busy", ProblemTypes.Busy);
     }
 
-    private HeaderResult Unavailable(Exception e)
-    {
-        logger.LogWarning(e, "Database unavailable: {ExceptionType}", e.GetType().Name);
-        return RetryLater("The booking system is temporarily unavailable. Please try again shortly.", "Service unavailable",
+    private HeaderResult Unavailable() =>
+        RetryLater("The booking system is temporarily unavailable. Please try again shortly.", "Service unavailable",
             ProblemTypes.Unavailable);
-    }
 
-    private HeaderResult RetryLater(string detail, string title, string type) =>
-        new(TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title, type: type),
+    private HeaderResult RetryLater(string detail, string title, string type)
+    {
+        BookingMetrics.Problem(type, StatusCodes.Status503ServiceUnavailable);
+        return new(TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title, type: type),
             ("Retry-After", options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
+    }
 }

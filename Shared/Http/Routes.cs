@@ -15,6 +15,7 @@ public static class Routes
     public const string BookingCancel = "bookings/{id}/cancel";
     public const string Availability = "accommodations/{id}/availability";
     public const string OpenApiDocument = "openapi.json";
+    public const string Health = "health";
 
     /// <summary>The Location of a created booking: what GET <see cref="Booking"/> serves.</summary>
     public static Uri BookingLocation(Guid id) => new($"/{Prefix}/bookings/{id}", UriKind.Relative);

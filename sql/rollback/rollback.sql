@@ -5,6 +5,9 @@
 -- =============================================================================================
 begin;
 
+-- 202611300301_health_probe (its grants on booking_migrations go with that schema, below)
+drop function if exists public.booking_schema_version();
+
 -- 202611250003_app_role_grants: privileges go with the functions below.
 
 -- 202611250004_batched_bookings (it replaced create_booking_with_atomic_lock, check_availability_with_lock and raise_fully_booked: dropped below)

@@ -18,9 +18,11 @@ public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture
 {
     private TestDatabase Db => fixture.Database;
 
-    private static BookingBatcher Batcher(NpgsqlDataSource dataSource, int concurrentBatches, int maxBatchSize = 64) =>
-        new(dataSource, Options.Create(new BookingOptions { ConcurrentBatches = concurrentBatches, MaxBatchSize = maxBatchSize }),
-            TimeProvider.System, NullLogger<BookingBatcher>.Instance);
+    private static BookingBatcher Batcher(NpgsqlDataSource dataSource, int concurrentBatches, int maxBatchSize = 64)
+    {
+        var options = new BookingOptions { ConcurrentBatches = concurrentBatches, MaxBatchSize = maxBatchSize };
+        return new(TestDatabaseCalls.For(dataSource, options), Options.Create(options), NullLogger<BookingBatcher>.Instance);
+    }
 
     private static NewBooking Request(Guid accommodation, (DateOnly CheckIn, DateOnly CheckOut) stay, string? guest = null, string? key = null) =>
         new(accommodation, guest ?? TestTokens.NewGuest(), stay.CheckIn, stay.CheckOut, Guests: 2, key);

@@ -18,7 +18,8 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
     private readonly FakeLogger<DoubleBookingMonitor> _logger = new();
 
     private DoubleBookingMonitor Monitor(int batch = 500) =>
-        new(fixture.Database.App, Options.Create(new MonitorOptions { ExpireBatchSize = batch }), _logger);
+        new(TestDatabaseCalls.For(fixture.Database.App), Options.Create(new MonitorOptions { ExpireBatchSize = batch }), new AuditStatus(),
+            TimeProvider.System, _logger);
 
     private async Task CorruptAsync(string sql, object args)
     {

@@ -129,8 +129,8 @@ public sealed class DatabaseRoleTests(DatabaseFixture fixture) : IClassFixture<D
         Tally.AddIdentityCases(4);
         Assert.Empty(unpinned);
         Assert.Equal(
-            ["assign_accommodation_item_atomically", "cancel_booking", "check_availability_many", "check_availability_with_lock", "check_for_double_bookings",
-             "confirm_booking", "create_booking_returning", "create_booking_with_atomic_lock", "create_bookings", "expire_stale_holds", "get_booking"],
+            ["assign_accommodation_item_atomically", "booking_schema_version", "cancel_booking", "check_availability_many", "check_availability_with_lock",
+             "check_for_double_bookings", "confirm_booking", "create_booking_returning", "create_booking_with_atomic_lock", "create_bookings", "expire_stale_holds", "get_booking"],
             callable);
         Assert.False(schemaUsage);
         Assert.Equal(0, tables);
