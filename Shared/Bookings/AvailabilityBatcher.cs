@@ -1,5 +1,6 @@
 using BookingFunctions.Database;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -9,9 +10,12 @@ namespace BookingFunctions.Bookings;
 /// Answers the availability questions of this instance that arrive together in one check_availability_many
 /// statement. Measured (bench W6): under load the reads outnumbered the (already batched) bookings' calls
 /// twenty to one, and each paid a round trip and an executor start-up of its own. Each answer still comes
-/// from a snapshot taken after its question arrived. A lone question takes the single-call path.
+/// from a snapshot taken after its question arrived. A lone question takes the single-call path. In the hosts it
+/// asks the read data source: a hot standby when one is configured (an answer may then lag the primary by the
+/// replay delay; the booking itself decides on the primary).
 /// </summary>
-public sealed class AvailabilityBatcher(NpgsqlDataSource dataSource, IOptions<BookingOptions> options, TimeProvider time)
+public sealed class AvailabilityBatcher([FromKeyedServices(BookingDataSource.ReadsKey)] NpgsqlDataSource dataSource,
+    IOptions<BookingOptions> options, TimeProvider time)
     : RequestBatcher<AvailabilityQuery, int>(options.Value.ConcurrentBatches, options.Value.MaxBatchSize)
 {
     private static readonly string ManySql = EmbeddedSql.Read("sql/queries/check_availability_many.sql");

@@ -1,5 +1,6 @@
 using BookingFunctions.Database;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -8,10 +9,11 @@ namespace BookingFunctions.Bookings;
 /// <summary>
 /// Calls the database API functions, one method each. The app role may only EXECUTE them, so every
 /// decision (locks, capacity, ownership) happens inside PostgreSQL; this class only passes arguments.
-/// <c>guestId</c> null means "staff: any booking".
+/// <c>guestId</c> null means "staff: any booking". Decisions go to <paramref name="dataSource"/> (the primary);
+/// booking reads to <paramref name="reads"/>, a hot standby when one is configured.
 /// </summary>
-public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher batcher, AvailabilityBatcher availability,
-    IOptions<BookingOptions> options, TimeProvider time)
+public sealed class BookingStore(NpgsqlDataSource dataSource, [FromKeyedServices(BookingDataSource.ReadsKey)] NpgsqlDataSource reads,
+    BookingBatcher batcher, AvailabilityBatcher availability, IOptions<BookingOptions> options, TimeProvider time)
 {
     private static readonly string AssignItemSql = EmbeddedSql.Read("sql/queries/assign_item.sql");
     private static readonly string ConfirmSql = EmbeddedSql.Read("sql/queries/confirm_booking.sql");
@@ -39,18 +41,31 @@ public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher bat
     public Task<string> CancelAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
         ScalarAsync<string>(CancelSql, new { BookingId = bookingId, GuestId = guestId }, ct);
 
+    /// <summary>
+    /// The booking as the read data source has it. A replica that has not replayed a new booking yet would answer
+    /// 404 to the guest who just made it, so a miss there is asked again on the primary (a miss is rare: it is
+    /// someone else's id, or a booking younger than the replay delay).
+    /// </summary>
     public async Task<BookingResponse?> GetAsync(Guid bookingId, string? guestId, CancellationToken ct)
     {
-        var row = await OnConnectionAsync((connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(
-            new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token)), ct);
+        var row = await GetRowAsync(reads, bookingId, guestId, ct);
+        if (row is null && !ReferenceEquals(reads, dataSource))
+        {
+            row = await GetRowAsync(dataSource, bookingId, guestId, ct);
+        }
+
         return row is null ? null : BookingResponse.From(row);
     }
 
+    private Task<BookingRow?> GetRowAsync(NpgsqlDataSource source, Guid bookingId, string? guestId, CancellationToken ct) =>
+        OnConnectionAsync(source, (connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(
+            new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token)), ct);
+
     private Task<T> ScalarAsync<T>(string sql, object args, CancellationToken ct) =>
-        OnConnectionAsync(async (connection, token) =>
+        OnConnectionAsync(dataSource, async (connection, token) =>
             await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, cancellationToken: token))
                 ?? throw new InvalidOperationException("The database function returned null."), ct);
 
-    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct) =>
-        TransientRetry.OnConnectionAsync(dataSource, options.Value.TransientRetryAttempts, time, call, ct);
+    private Task<T> OnConnectionAsync<T>(NpgsqlDataSource source, Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        TransientRetry.OnConnectionAsync(source, options.Value.TransientRetryAttempts, time, call, ct);
 }
