@@ -7,6 +7,7 @@ using BookingFunctions.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BookingFunctions;
@@ -22,8 +23,13 @@ public static class BookingServiceCollectionExtensions
             .Validate(BookingOptions.IsValid, "Booking: HoldTtl must be in (0, 1 day], MaxRequestBodyBytes 256..1 MiB, MaxBatchSize 1..1000, ConcurrentBatches 1..64, the rest in range.")
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
-            .Configure(o => o.ConnectionString ??= configuration.GetConnectionString(DatabaseOptions.ConnectionStringName)
-                ?? configuration[DatabaseOptions.ConnectionStringName])
+            .Configure(o =>
+            {
+                o.ConnectionString ??= configuration.GetConnectionString(DatabaseOptions.ConnectionStringName)
+                    ?? configuration[DatabaseOptions.ConnectionStringName];
+                o.ReadOnlyConnectionString ??= configuration.GetConnectionString(DatabaseOptions.ReadOnlyConnectionStringName)
+                    ?? configuration[DatabaseOptions.ReadOnlyConnectionStringName];
+            })
             .Validate(DatabaseOptions.IsValid, $"Set ConnectionStrings:{DatabaseOptions.ConnectionStringName} (or the {DatabaseOptions.ConnectionStringName} app setting).")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
@@ -37,11 +43,17 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
 
-        // One pool for the whole app; a host-registered TokenCredential (or DefaultAzureCredential) when Entra ID is on.
+        // One pool for the decisions (the primary); a host-registered TokenCredential (or DefaultAzureCredential) when
+        // Entra ID is on. Availability and booking reads use the keyed one: a replica's pool, or the same pool.
         services.TryAddSingleton<NpgsqlDataSource>(BookingDataSource.Build);
+        services.TryAddKeyedSingleton<NpgsqlDataSource>(BookingDataSource.ReadsKey, BookingDataSource.BuildReads);
 
         services.TryAddSingleton<DatabaseOutageLog>();
         services.TryAddSingleton<DatabaseCalls>();
+        // the same calls over the read data source (a hot standby when configured): availability and booking reads
+        services.TryAddKeyedSingleton<DatabaseCalls>(BookingDataSource.ReadsKey, (sp, _) => new DatabaseCalls(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(BookingDataSource.ReadsKey), sp.GetRequiredService<IOptions<BookingOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DatabaseOutageLog>()));
         services.TryAddSingleton<BearerTokenValidator>();
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<DatabaseErrorMapper>();

@@ -1,6 +1,7 @@
 using BookingFunctions.Database;
 using BookingFunctions.Telemetry;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace BookingFunctions.Bookings;
@@ -9,9 +10,11 @@ namespace BookingFunctions.Bookings;
 /// Answers the availability questions of this instance that arrive together in one check_availability_many
 /// statement. Measured (bench W6): under load the reads outnumbered the (already batched) bookings' calls
 /// twenty to one, and each paid a round trip and an executor start-up of its own. Each answer still comes
-/// from a snapshot taken after its question arrived. A lone question takes the single-call path.
+/// from a snapshot taken after its question arrived. A lone question takes the single-call path. In the hosts it
+/// asks the read data source: a hot standby when one is configured (an answer may then lag the primary by the
+/// replay delay; the booking itself decides on the primary).
 /// </summary>
-public sealed class AvailabilityBatcher(DatabaseCalls database, IOptions<BookingOptions> options)
+public sealed class AvailabilityBatcher([FromKeyedServices(BookingDataSource.ReadsKey)] DatabaseCalls database, IOptions<BookingOptions> options)
     : RequestBatcher<AvailabilityQuery, int>(options.Value.ConcurrentBatches, options.Value.MaxBatchSize)
 {
     private static readonly string ManySql = EmbeddedSql.Read("sql/queries/check_availability_many.sql");

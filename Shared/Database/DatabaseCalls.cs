@@ -16,6 +16,9 @@ public sealed class DatabaseCalls(NpgsqlDataSource dataSource, IOptions<BookingO
 {
     private readonly int _attempts = options.Value.TransientRetryAttempts;
 
+    /// <summary>The pool these calls use: the primary, or (keyed <see cref="BookingDataSource.ReadsKey"/>) the read source.</summary>
+    public NpgsqlDataSource DataSource => dataSource;
+
     /// <param name="function">The SQL function the call runs (a <see cref="DatabaseFunctions"/> name): span name and metric tag.</param>
     public Task<T> RunAsync<T>(string function, Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct) =>
         RunAsync(function, call, callers: null, ct);

@@ -46,6 +46,11 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
     {
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)
             || p.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "57014",
+        // a multi-host connection string (primary + standbys) where no host could be used: one failure per host,
+        // or none at all when every host is still marked down from an earlier try (Host Recheck Seconds)
+        NpgsqlException { InnerException: AggregateException { InnerExceptions.Count: > 0 } perHost } =>
+            perHost.InnerExceptions.All(IsUnavailable),
+        NpgsqlException { InnerException: null } n when n.Message.StartsWith("No suitable host", StringComparison.Ordinal) => true,
         NpgsqlException n => n.IsTransient || n.InnerException is TimeoutException or System.Net.Sockets.SocketException or IOException,
         TimeoutException => true,
         _ => false,

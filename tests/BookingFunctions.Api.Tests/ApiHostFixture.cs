@@ -15,7 +15,7 @@ namespace BookingFunctions.Api.Tests;
 /// logged in as the restricted app role (EXECUTE on the API functions only).
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class ApiHostFixture : IAsyncLifetime
+public class ApiHostFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
     private WebApplication? _app;
@@ -29,11 +29,14 @@ public sealed class ApiHostFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Fixture not initialised.");
 
+    /// <summary>How the host's connections reach the server.</summary>
+    protected virtual DatabaseRoute Route => DatabaseRoute.Direct;
+
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
         var server = await TestDatabaseServer.GetAsync();
-        _database = await server.CreateDatabaseAsync(nameof(ApiHostFixture), ct);
+        _database = await server.CreateDatabaseAsync(GetType().Name, Route, ct);
 
         _app = BookingWebApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
         {
@@ -70,5 +73,7 @@ public sealed class ApiHostFixture : IAsyncLifetime
         {
             await _database.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }

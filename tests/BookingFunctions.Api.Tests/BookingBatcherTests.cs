@@ -14,7 +14,8 @@ namespace BookingFunctions.Api.Tests;
 /// gives up while queued is never sent; disposing drains the queue and then refuses.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+public abstract class BookingBatcherTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : DatabaseFixture
 {
     private TestDatabase Db => fixture.Database;
 
@@ -277,3 +278,11 @@ public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture
         Assert.Equal(0, await BookingsOfGuestAsync(late.GuestId, ct));
     }
 }
+
+/// <summary>The tests above with the app's connections straight to PostgreSQL.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class BookingBatcherTests(DatabaseFixture fixture) : BookingBatcherTests<DatabaseFixture>(fixture);
+
+/// <summary>The tests above with the app's connections through PgBouncer in transaction mode.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class BookingBatcherTestsThroughPgBouncer(PgBouncerDatabaseFixture fixture) : BookingBatcherTests<PgBouncerDatabaseFixture>(fixture);
