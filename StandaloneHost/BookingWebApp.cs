@@ -1,5 +1,7 @@
 using BookingFunctions.Http;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BookingFunctions.StandaloneHost;
@@ -21,6 +23,7 @@ public static class BookingWebApp
         configure?.Invoke(builder);
 
         builder.Services.AddBooking(builder.Configuration);
+        builder.Services.AddCrossOrigin(builder.Configuration);
         builder.Services.AddOpenApi(OpenApiDocumentName, o => o
             .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)
             .AddOperationTransformer(OpenApiSecurity.RequireBearer)
@@ -31,7 +34,10 @@ public static class BookingWebApp
         // Unhandled errors become a logged 500 problem+json without exception details.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}");
+        // Browsers on the configured origins: preflights are answered here, before any endpoint runs.
+        app.UseCors();
+        app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}")
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])); // HEAD on every GET route
         app.MapBookingApi();
         return app;
     }
