@@ -118,7 +118,8 @@ internal sealed class FunctionsHost : IAsyncDisposable
 
     /// <summary>
     /// An HTTP request as the host handles it: matched against the routes in functions.metadata (404 when none
-    /// matches, as the host answers), forwarded to the worker, and paired with an InvocationRequest.
+    /// matches, as the host answers), an InvocationRequest for it, and the request forwarded to the worker
+    /// (this method points <paramref name="request"/> at the worker and adds the invocation id header).
     /// </summary>
     public async Task<HttpInvocation> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
@@ -142,12 +143,13 @@ internal sealed class FunctionsHost : IAsyncDisposable
         invocation.TriggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(
             request.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value))) };
 
-        // As the host does: start forwarding first, then send the invocation.
+        // The invocation goes out first, then the request. The host starts forwarding first, but the worker pairs
+        // them either way; this order gives the pairing the worker's 15 s wait for the request instead of its 5 s
+        // wait for the invocation, which a busy 2-core machine can overrun.
+        var answered = _channel.RequestAsync(new StreamingMessage { InvocationRequest = invocation }, ct);
         request.RequestUri = new Uri(_workerHttpUri, uri.PathAndQuery);
         request.Headers.Add(InvocationIdHeader, invocationId);
-        var forwarded = _forwarder.SendAsync(request, ct);
-        var answered = _channel.RequestAsync(new StreamingMessage { InvocationRequest = invocation }, ct);
-        var response = await forwarded;
+        var response = await _forwarder.SendAsync(request, ct);
         await response.Content.LoadIntoBufferAsync(ct);
         return new HttpInvocation(response, (await answered).InvocationResponse);
     }
