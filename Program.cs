@@ -20,5 +20,11 @@ catch (OptionsValidationException e)
     Console.Error.WriteLine($"BookingFunctions cannot start: {e.Message}");
     return 1;
 }
+catch (OperationCanceledException)
+{
+    // The host sent WorkerTerminate before start-up finished (its Kestrel was still binding): that is a stop,
+    // not a crash. Run() throws this only when stopping cancelled the start.
+    return 0;
+}
 
 return 0;

@@ -1,10 +1,11 @@
 using BookingFunctions.Functions.Tests.Host;
+using BookingFunctions.Functions.Tests.Rpc;
 
 namespace BookingFunctions.Functions.Tests;
 
 /// <summary>
-/// The worker process itself: it stops on the host's WorkerTerminate, and a missing required setting stops it
-/// at start-up with the setting's name, before it serves anything.
+/// The worker process itself: it stops on the host's WorkerTerminate (also one sent while it is still starting),
+/// and a missing required setting stops it at start-up with the setting's name, before it serves anything.
 /// </summary>
 public sealed class WorkerLifecycleTests
 {
@@ -21,7 +22,29 @@ public sealed class WorkerLifecycleTests
 
         // Assert
         Assert.True(exited, $"the worker was still running after WorkerTerminate:\n{host.Process.Output}");
-        Assert.Equal(0, host.Process.ExitCode);
+        Assert.True(host.Process.ExitCode == 0, $"the worker exited with {host.Process.ExitCode}:\n{host.Process.Output}");
+    }
+
+    /// <summary>
+    /// The host may terminate a worker at any time, also while it is still starting: under load that lands
+    /// while the worker's Kestrel is binding, which used to end the worker with an unhandled exception (134).
+    /// </summary>
+    [Fact]
+    public async Task WorkerTerminate_right_after_StartStream_stops_the_worker_cleanly_even_mid_start_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await RpcServer.StartAsync(ct);
+        var workerId = Guid.NewGuid().ToString();
+        var connected = server.Workers.WaitForAsync(workerId);
+        await using var worker = WorkerProcess.Start(FunctionsApp.Directory, server.Uri, workerId, WorkerFixture.AppSettings("Host=127.0.0.1;Database=none"));
+        var channel = await connected.WaitAsync(FunctionsHost.StartupBound, ct);
+
+        // Act
+        await channel.SendAsync(new StreamingMessage { WorkerTerminate = new WorkerTerminate() }, ct);
+        await worker.Exited.WaitAsync(FunctionsHost.StartupBound, ct);
+
+        // Assert
+        Assert.True(worker.ExitCode == 0, $"the worker exited with {worker.ExitCode}:\n{worker.Output}");
     }
 
     [Fact]

@@ -102,6 +102,8 @@ internal sealed class FunctionsHost : IAsyncDisposable
                 functionIds[function.Name] = function.FunctionId;
             }
 
+            // The worker answers on gRPC while its Kestrel may still be binding (hosted services start in turn).
+            await WaitUntilListeningAsync(new Uri(httpUri), process, bound.Token);
             return new FunctionsHost(server, process, channel, new Uri(httpUri), functionIds, FunctionsMetadata.Read(FunctionsApp.MetadataFile));
         }
         catch
@@ -225,6 +227,28 @@ internal sealed class FunctionsHost : IAsyncDisposable
         },
     };
 
+    private static async Task WaitUntilListeningAsync(Uri uri, WorkerProcess process, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (process.Exited.IsCompleted)
+            {
+                throw new WorkerExitedException(process.ExitCode, process.Output);
+            }
+
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(uri.Host, uri.Port, ct);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+        }
+    }
+
     private static string TriggerName(FunctionEntry function) => FunctionEntry.String(function.Trigger, "name")!;
 
     private static void Require(StatusResult result, string what, WorkerProcess process)
@@ -236,9 +260,9 @@ internal sealed class FunctionsHost : IAsyncDisposable
     }
 }
 
-/// <summary>The worker process ended before it connected to the host.</summary>
+/// <summary>The worker process ended before it was ready for invocations.</summary>
 internal sealed class WorkerExitedException(int exitCode, string output)
-    : Exception($"The worker exited (code {exitCode}) before connecting to the host:\n{output}")
+    : Exception($"The worker exited (code {exitCode}) before it was ready:\n{output}")
 {
     public int ExitCode { get; } = exitCode;
 
