@@ -8,7 +8,8 @@ namespace BookingFunctions.Http;
 
 /// <summary>
 /// Maps the handlers on <see cref="Routes"/> for a plain ASP.NET Core host. The Functions app binds the same
-/// handlers to the same constants through its trigger attributes, so there is one route table for both.
+/// handlers to the same constants (and methods, HEAD beside every GET) through its trigger attributes, so there
+/// is one route table for both.
 /// </summary>
 public static class BookingApi
 {
@@ -31,7 +32,9 @@ public static class BookingApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapGet(Routes.Availability, (HttpRequest request, string id, AvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        var availability = (HttpRequest request, string id, AvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct);
+        api.MapHead(Routes.Availability, availability);
+        api.MapGet(Routes.Availability, availability)
             .WithName("CheckAvailability")
             .WithTags(Tags.Availability)
             .WithSummary("Rooms free for every night of a stay")
@@ -61,7 +64,9 @@ public static class BookingApi
             .Produces<BookingResponse>()
             .WithBookingProblems();
 
-        api.MapGet(Routes.Booking, (HttpRequest request, string id, GetBookingHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        var get = (HttpRequest request, string id, GetBookingHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct);
+        api.MapHead(Routes.Booking, get);
+        api.MapGet(Routes.Booking, get)
             .WithName("GetBooking")
             .WithTags(Tags.Bookings)
             .WithSummary("Read a booking")
@@ -87,6 +92,13 @@ public static class BookingApi
         public const string Availability = "Availability";
         public const string Operations = "Operations";
     }
+
+    /// <summary>
+    /// HEAD beside a GET, as the Functions app declares it: the same handler, and the server sends its status and
+    /// headers without the body. Left out of the OpenAPI document, which describes the GET.
+    /// </summary>
+    private static RouteHandlerBuilder MapHead(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) =>
+        endpoints.MapMethods(pattern, [HttpMethods.Head], handler).ExcludeFromDescription();
 
     private static RouteHandlerBuilder WithBookingProblems(this RouteHandlerBuilder builder) => builder
         .ProducesValidationProblem()

@@ -21,6 +21,9 @@ public class ApiHostFixture : IAsyncLifetime
     private WebApplication? _app;
     private HttpClient? _client;
 
+    /// <summary>The one web origin this host lets browsers call it from.</summary>
+    public const string AllowedOrigin = "https://app.bookingfunctions.test";
+
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Fixture not initialised.");
 
     public HttpClient Client => _client ?? throw new InvalidOperationException("Fixture not initialised.");
@@ -48,6 +51,7 @@ public class ApiHostFixture : IAsyncLifetime
                 ["Booking:Auth:DevSigningKey"] = TestTokens.SigningKey,
                 ["Booking:Auth:StaffRole"] = TestTokens.StaffRole,
                 ["Booking:Auth:ClockSkew"] = "00:00:05",
+                [$"{CrossOriginOptions.Section}:AllowedOrigins:0"] = AllowedOrigin,
                 // the audit has its own tests; here it must not expire holds behind a test's back
                 ["DoubleBookingMonitorSchedule"] = "0 0 0 1 1 *",
             });
