@@ -10,6 +10,6 @@ public sealed class HealthCheck(HealthHandler handler)
 {
     [Function("Health")]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Health)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.Health)] HttpRequest req,
         CancellationToken ct) => handler.HandleAsync(req, ct);
 }

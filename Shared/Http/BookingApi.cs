@@ -73,7 +73,9 @@ public static class BookingApi
             .Produces<BookingResponse>()
             .WithBookingProblems();
 
-        api.MapGet(Routes.Health, (HttpRequest request, HealthHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
+        var health = (HttpRequest request, HealthHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct);
+        api.MapHead(Routes.Health, health);
+        api.MapGet(Routes.Health, health)
             .WithName("Health")
             .WithTags(Tags.Operations)
             .WithSummary("Database reachable, schema current, last audit of this instance")

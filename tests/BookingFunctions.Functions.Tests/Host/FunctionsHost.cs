@@ -175,6 +175,14 @@ internal sealed class FunctionsHost : IAsyncDisposable
     /// <summary>The worker's RpcLog messages of one invocation.</summary>
     public IReadOnlyList<RpcLog> LogsOf(string invocationId) => _channel.Logs.Where(l => l.InvocationId == invocationId).ToList();
 
+    /// <summary>
+    /// The logs that arrived after the first <paramref name="mark"/> ones (<see cref="Logs"/>.Count before an invocation).
+    /// With the worker's OpenTelemetry defaults (the app's telemetryMode), the worker no longer tags its logs with the
+    /// invocation id (its 1.37 schema names it faas.invocation_id, which the gRPC log writer does not read), so a
+    /// test that fires one invocation at a time reads them by arrival instead.
+    /// </summary>
+    public IReadOnlyList<RpcLog> LogsAfter(int mark) => _channel.Logs.Skip(mark).ToList();
+
     /// <summary>WorkerTerminate, then waits for the process to leave; true when it exited by itself.</summary>
     public async Task<bool> TerminateAsync(TimeSpan bound, CancellationToken ct)
     {
