@@ -48,10 +48,10 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
                 }
             }
         }
-        catch (PostgresException e) when (e.SqlState is not "55P03" && !Errors.DatabaseErrorMapper.IsUnavailable(e))
+        catch (PostgresException e) when (e.SqlState is not ("55P03" or "BK011") && !Errors.DatabaseErrorMapper.IsUnavailable(e))
         {
-            // Not a refusal (those come back as rows) and not "busy": an unexpected error of one request must
-            // not fail the others, so each goes again on its own.
+            // Not a refusal (those come back as rows), not "busy" and not a session every call would fail in (BK011):
+            // an unexpected error of one request must not fail the others, so each goes again on its own.
             LogBatchSplit(batch.Count, e.SqlState);
             foreach (var pending in batch)
             {

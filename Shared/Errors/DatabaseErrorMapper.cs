@@ -29,6 +29,7 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
             PostgresException { SqlState: "BK007" } e => Problem(e, 422, "Idempotency key reused", ProblemTypes.IdempotencyKeyReused),
             PostgresException { SqlState: "BK008" } e => Problem(e, 409, "Invalid booking state", ProblemTypes.InvalidState),
             PostgresException { SqlState: "BK009" } e => Problem(e, 400, "Invalid argument", ProblemTypes.InvalidArgument),
+            PostgresException { SqlState: "BK011" } e => Misconfigured(e),
             PostgresException { SqlState: "55P03" } e => Busy(e),
             // still 40001/40P01 after the retries: tell the client to come back rather than fail hard
             PostgresException { SqlState: "40001" or "40P01" } e => Busy(e),
@@ -50,6 +51,18 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
 
     private static ProblemHttpResult Problem(PostgresException e, int status, string title, string type) =>
         TypedResults.Problem(e.MessageText, statusCode: status, title: title, type: type);
+
+    /// <summary>
+    /// BK011: the app's database session is not at READ COMMITTED (a role or database default, a pooler option), so
+    /// every decision is refused. Not the caller's fault and not transient: a 500 and one clear Error line per request
+    /// that names the setting to fix.
+    /// </summary>
+    private ProblemHttpResult Misconfigured(PostgresException e)
+    {
+        logger.LogError("Database session misconfigured ({SqlState}): {Message} {Hint}", e.SqlState, e.MessageText, e.Hint);
+        return TypedResults.Problem("The booking system is misconfigured and cannot take decisions right now. The operator has been told.",
+            statusCode: StatusCodes.Status500InternalServerError, title: "Server misconfigured", type: ProblemTypes.Misconfigured);
+    }
 
     private HeaderResult Busy(PostgresException e)
     {

@@ -22,4 +22,5 @@ public static class ProblemTypes
     public const string InvalidArgument = Base + "invalid-argument";
     public const string Busy = Base + "busy";
     public const string Unavailable = Base + "service-unavailable";
+    public const string Misconfigured = Base + "server-misconfigured";
 }

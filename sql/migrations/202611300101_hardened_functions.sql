@@ -11,8 +11,37 @@
 --                   a hold) read the clock again on the row version they finally lock. Only ever later readings:
 --                   whatever one reading calls expired, every later one does too. A new hold runs from that
 --                   reading too (created_at = the reading, hold_expires_at = created_at + ttl).
--- Same error contract, lock order and statement counts as 202611250004.
+--   isolation       every function that decides (create, create_bookings, confirm, cancel, assign, expire)
+--                   refuses a transaction that is not READ COMMITTED at once, before reading anything, with the
+--                   new SQLSTATE BK011. Under REPEATABLE READ or SERIALIZABLE (a role's or database's
+--                   default_transaction_isolation, a pooler's options) a row updated by a booker that committed
+--                   while this call waited for its lock is a serialization failure (40001), and the item
+--                   assignment's re-check cannot see a concurrent assignment (23P01): 4,511 raw errors in a 30 s
+--                   soak. Decisions need each statement to see what committed before it; refusing is the honest
+--                   answer, and the message names the setting to fix. The read-only functions (availability,
+--                   get_booking, the audit) read one snapshot and answer at any level.
+--
+-- Error contract: 202611250002's, plus BK011 "not at READ COMMITTED".
 -- =============================================================================================
+
+-- ---------------------------------------------------------------------------------------------
+-- BK011, worded once. Called only after the inline check failed (a nested call per booking would cost more).
+-- ---------------------------------------------------------------------------------------------
+create or replace function booking.raise_not_read_committed()
+returns void
+language plpgsql
+as $$
+begin
+  raise exception using errcode = 'BK011',
+    message = pg_catalog.format(
+      'This transaction runs at %s; the booking functions decide at read committed. Nothing was changed.',
+      pg_catalog.current_setting('transaction_isolation')),
+    hint = 'Set default_transaction_isolation to ''read committed'' for the application''s login role or database '
+           '(ALTER ROLE ... SET / ALTER DATABASE ... SET), or begin the transaction at READ COMMITTED.';
+end
+$$;
+alter function booking.raise_not_read_committed() owner to booking_owner;
+revoke execute on function booking.raise_not_read_committed() from public;
 
 -- ---------------------------------------------------------------------------------------------
 -- create_booking_with_atomic_lock
@@ -48,6 +77,10 @@ declare
   v_id         uuid;
   v_problem    record;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   -- The common case is checked inline (a nested call costs more than the check); request_problem, shared
   -- with create_bookings, words the error when something is off.
   if p_check_in is null or p_check_out is null or not pg_catalog.isfinite(p_check_in)
@@ -228,6 +261,10 @@ declare
   j integer;
   k integer;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   if v_n = 0 then
     return;
   end if;
@@ -565,7 +602,7 @@ end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- confirm_booking, assign_accommodation_item_atomically, expire_stale_holds, get_booking
+-- confirm_booking, cancel_booking, assign_accommodation_item_atomically, expire_stale_holds, get_booking
 -- ---------------------------------------------------------------------------------------------
 create or replace function public.confirm_booking(p_booking_id uuid, p_guest_id text default null)
 returns text
@@ -577,6 +614,10 @@ as $$
 declare
   v_booking booking.bookings;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   update booking.bookings b
      set status = 'confirmed', updated_at = now()
    where b.id = p_booking_id
@@ -607,6 +648,38 @@ begin
 end
 $$;
 
+create or replace function public.cancel_booking(p_booking_id uuid, p_guest_id text default null)
+returns text
+language plpgsql
+security definer
+set search_path = pg_catalog, booking, pg_temp
+set lock_timeout = '2s'
+as $$
+declare
+  v_booking booking.bookings;
+begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
+  select * into v_booking from booking.bookings b where b.id = p_booking_id;
+  if not found or (p_guest_id is not null and v_booking.guest_id <> p_guest_id) then
+    raise exception using errcode = 'BK006', message = 'This booking does not exist.';
+  end if;
+  if v_booking.status in ('cancelled', 'expired') then
+    return v_booking.status::text;
+  end if;
+
+  perform booking.lock_booking_nights(v_booking);
+  if booking.release_bookings(array[p_booking_id], 'cancelled') = 1 then
+    return 'cancelled';
+  end if;
+  -- someone else released it between our read and our lock
+  select b.status::text from booking.bookings b where b.id = p_booking_id into v_booking.status;
+  return v_booking.status::text;
+end
+$$;
+
 create or replace function public.assign_accommodation_item_atomically(
   p_booking_id uuid,
   p_guest_id   text default null)
@@ -622,6 +695,10 @@ declare
   v_tried   uuid[] := '{}';
   v_wait    boolean := false;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   select * into v_booking from booking.bookings b where b.id = p_booking_id for update;
   if not found or (p_guest_id is not null and v_booking.guest_id <> p_guest_id) then
     raise exception using errcode = 'BK006', message = 'This booking does not exist.';
@@ -707,6 +784,10 @@ declare
   v_hold    booking.bookings;
   v_expired integer := 0;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   -- Ordered by (accommodation, check-in): the night locks taken across iterations only ever grow
   -- in (accommodation, night) order, the same global order bookers use.
   for v_hold in
@@ -746,3 +827,24 @@ as $$
    where b.id = p_booking_id
      and (p_guest_id is null or b.guest_id = p_guest_id)
 $$;
+
+comment on function public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text) is
+  'Books one room for [check_in, check_out) atomically: locks the nights in order, releases stale holds, '
+  'checks every night, inserts. Returns the booking id; the same (guest, idempotency key) returns the first '
+  'booking. Errors: BK001 fully booked, BK002 unknown accommodation, BK003 invalid stay, BK007 key reused, '
+  'BK009 invalid argument, BK011 not at read committed, 55P03 busy.';
+comment on function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) is
+  'create_booking_with_atomic_lock for many requests in one transaction: one row per request (ordinal = its '
+  'position), either the booking (error_code null) or the SQLSTATE and message the single call would raise. '
+  'Requests are granted in array order. Only a failure of the whole call (BK009 arrays of different lengths, '
+  'BK011 not at read committed, 55P03 busy) raises.';
+comment on function public.confirm_booking(uuid, text) is
+  'Confirms a pending hold before it expires (by the clock of this call). Idempotent for a confirmed booking. '
+  'Errors: BK005 hold expired, BK006 not found, BK008 cancelled, BK011 not at read committed.';
+comment on function public.cancel_booking(uuid, text) is
+  'Cancels a booking and gives its nights back in the same transaction. Idempotent. '
+  'Errors: BK006 not found, BK011 not at read committed.';
+comment on function public.assign_accommodation_item_atomically(uuid, text) is
+  'Gives an active booking one item free for all its nights (FOR UPDATE SKIP LOCKED, then a re-check). '
+  'Idempotent for an assigned booking. p_guest_id, when given, must own the booking. '
+  'Errors: BK004 no free item, BK005 hold expired, BK006 not found, BK008 cancelled, BK011 not at read committed, 55P03 busy.';

@@ -5,6 +5,9 @@
 -- =============================================================================================
 begin;
 
+-- 202611300101_hardened_functions (it replaced functions of 202611250002 / 0004: dropped below)
+drop function if exists booking.raise_not_read_committed();
+
 -- 202611250003_app_role_grants: privileges go with the functions below.
 
 -- 202611250004_batched_bookings (it replaced create_booking_with_atomic_lock, check_availability_with_lock and raise_fully_booked: dropped below)
