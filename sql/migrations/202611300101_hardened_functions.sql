@@ -11,6 +11,8 @@
 --                   a hold) read the clock again on the row version they finally lock. Only ever later readings:
 --                   whatever one reading calls expired, every later one does too. A new hold runs from that
 --                   reading too (created_at = the reading, hold_expires_at = created_at + ttl).
+--   expire          expire_stale_holds never waits: a hold whose rows another session holds is skipped (SKIP
+--                   LOCKED) and the rest of the batch expires; one lock timeout used to roll back all p_limit holds.
 --   isolation       every function that decides (create, create_bookings, confirm, cancel, assign, expire)
 --                   refuses a transaction that is not READ COMMITTED at once, before reading anything, with the
 --                   new SQLSTATE BK011. Under REPEATABLE READ or SERIALIZABLE (a role's or database's
@@ -781,27 +783,50 @@ set lock_timeout = '2s'
 as $$
 declare
   v_now     timestamptz := pg_catalog.clock_timestamp();
-  v_hold    booking.bookings;
+  v_hold    record;
+  v_locked  integer;
   v_expired integer := 0;
 begin
   -- READ COMMITTED or nothing: see booking.raise_not_read_committed
   if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
     perform booking.raise_not_read_committed();
   end if;
-  -- Ordered by (accommodation, check-in): the night locks taken across iterations only ever grow
-  -- in (accommodation, night) order, the same global order bookers use.
+  -- This is the monitor's background pass: it never waits. A hold whose night rows or booking row another
+  -- session holds (a booker mid-transaction, a confirm in flight) is skipped, left for the next pass or for the
+  -- next booker on its nights, and the rest of the batch is expired; one busy hold used to hit lock_timeout and
+  -- roll the whole batch back. Locks are taken per hold in the global order (its nights ascending, then its
+  -- booking row) and kept until commit; since no lock here is ever waited for, they cannot close a deadlock
+  -- cycle with any path, whatever order they accumulate in across holds. A hold skipped after some of its
+  -- nights were locked leaves those locks held until this (short) transaction ends: harmless.
   for v_hold in
-    select * from booking.bookings b
+    select b.id, b.accommodation_id, b.check_in, b.check_out, a.total_inventory is not null as limited
+      from booking.bookings b
+      join booking.accommodations a on a.id = b.accommodation_id
      where b.status = 'pending' and b.hold_expires_at <= v_now
      order by b.accommodation_id, b.check_in
      limit greatest(p_limit, 1)
   loop
-    perform booking.lock_booking_nights(v_hold);
+    if v_hold.limited then
+      select count(*) into v_locked
+        from (select 1
+                from booking.night_inventory n
+               where n.accommodation_id = v_hold.accommodation_id and n.night >= v_hold.check_in and n.night < v_hold.check_out
+               order by n.night
+                 for update skip locked) l;
+      continue when v_locked < v_hold.check_out - v_hold.check_in;
+    end if;
+    perform 1 from booking.bookings b where b.id = v_hold.id for update skip locked;
+    continue when not found;
+    -- re-checks status and expiry on the row version just locked: a hold confirmed or released meanwhile stays as is
     v_expired := v_expired + booking.release_bookings(array[v_hold.id], 'expired');
   end loop;
   return v_expired;
 end
 $$;
+comment on function public.expire_stale_holds(integer) is
+  'Marks up to p_limit pending holds past their expiry as expired and gives their nights back; never waits for a '
+  'lock: holds whose rows another session holds are skipped until the next call. Returns the count expired. '
+  'Errors: BK011 not at read committed.';
 
 create or replace function public.get_booking(p_booking_id uuid, p_guest_id text default null)
 returns table (
