@@ -23,7 +23,8 @@ public sealed class DoubleBookingMonitor(NpgsqlDataSource dataSource, IOptions<M
         List<AuditFinding> findings;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            findings = (await connection.QueryAsync<AuditFinding>(new CommandDefinition(AuditSql, cancellationToken: ct))).ToList();
+            findings = (await connection.QueryAsync<AuditFinding>(new CommandDefinition(AuditSql, new { DaysBack = options.Value.AuditDaysBack },
+                commandTimeout: 300, cancellationToken: ct))).ToList();
         }
 
         foreach (var f in findings)

@@ -5,6 +5,9 @@
 -- =============================================================================================
 begin;
 
+-- 202611300102_audit_scope (its indexes go with the tables)
+drop function if exists public.check_for_double_bookings(date);
+
 -- 202611300101_hardened_functions (it replaced functions of 202611250002 / 0004: dropped below)
 drop function if exists booking.raise_not_read_committed();
 
