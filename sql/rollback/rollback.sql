@@ -5,6 +5,13 @@
 -- =============================================================================================
 begin;
 
+-- 202611300103_client_api (the role booking_client goes with the others at the end)
+drop function if exists public.my_cancel_booking(uuid);
+drop function if exists public.my_confirm_booking(uuid);
+drop function if exists public.my_booking(uuid);
+drop function if exists public.my_create_booking(uuid, date, date, integer, text);
+drop function if exists booking.session_guest();
+
 -- 202611300102_audit_scope (its indexes go with the tables)
 drop function if exists public.check_for_double_bookings(date);
 
@@ -69,7 +76,7 @@ do $$
 declare
   r text;
 begin
-  foreach r in array array['booking_app', 'booking_owner'] loop
+  foreach r in array array['booking_client', 'booking_app', 'booking_owner'] loop
     if exists (select from pg_roles where rolname = r) then
       begin
         execute format('drop owned by %I', r);
