@@ -18,6 +18,10 @@ public sealed class AuthenticationTests(ApiHostFixture host) : IClassFixture<Api
         "signed with another key",
         "not a JWT",
         "no subject",
+        "subject with a NUL character",
+        "subject with a control character",
+        "subject with a line break",
+        "subject over 200 characters",
     };
 
     private static string? Token(string kind) => kind switch
@@ -31,6 +35,10 @@ public sealed class AuthenticationTests(ApiHostFixture host) : IClassFixture<Api
         "signed with another key" => TestTokens.For("guest-x", key: new string('k', 64)),
         "not a JWT" => "definitely-not-a-token",
         "no subject" => TestTokens.WithoutSubject(),
+        "subject with a NUL character" => TestTokens.For("guest-\u0000-x"),
+        "subject with a control character" => TestTokens.For("guest-\u0001-x"),
+        "subject with a line break" => TestTokens.For("guest-x\nstaff"),
+        "subject over 200 characters" => TestTokens.For(new string('g', 201)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
