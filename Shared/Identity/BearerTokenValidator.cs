@@ -10,7 +10,8 @@ namespace BookingFunctions.Identity;
 
 /// <summary>
 /// Validates bearer JWTs: signature, issuer, audience, lifetime (expiry required), with the algorithms
-/// pinned so neither "none" nor an HMAC-with-the-public-key confusion can pass. Done in the handlers'
+/// pinned so neither "none" nor an HMAC-with-the-public-key confusion can pass, and the JWS / JWT rules the library
+/// leaves out (<see cref="CompactJwsRules"/>: no crit, NumericDates as numbers, no duplicate members). Done in the handlers'
 /// path rather than by authentication middleware, because the Functions worker and Kestrel would otherwise
 /// need two different pipelines to behave the same.
 /// </summary>
@@ -83,7 +84,7 @@ public sealed class BearerTokenValidator
             return known;
         }
 
-        if (!_handler.CanReadToken(token))
+        if (!CompactJwsRules.AreMet(token) || !_handler.CanReadToken(token))
         {
             return null;
         }
