@@ -35,13 +35,25 @@ public sealed class AvailabilityBatcher([FromKeyedServices(BookingDataSource.Rea
             return;
         }
 
-        var outcomes = await database.RunAsync(DatabaseFunctions.CheckAvailabilityMany, async (connection, token) => (await connection.QueryAsync<AvailabilityOutcome>(
+        Task<List<AvailabilityOutcome>> AskAsync() => database.RunAsync(DatabaseFunctions.CheckAvailabilityMany, async (connection, token) => (await connection.QueryAsync<AvailabilityOutcome>(
             new CommandDefinition(ManySql, new
             {
                 AccommodationIds = batch.Select(p => p.Request.AccommodationId).ToArray(),
                 CheckIns = batch.Select(p => p.Request.CheckIn).ToArray(),
                 CheckOuts = batch.Select(p => p.Request.CheckOut).ToArray(),
             }, cancellationToken: token))).ToList(), batch.Select(p => p.Caller).ToList(), CancellationToken.None);
+        List<AvailabilityOutcome> outcomes;
+        try
+        {
+            outcomes = await AskAsync();
+        }
+        catch (Exception e) when (BackendLoss.CutOff(e))
+        {
+            // The backend answering the batch went away mid-call: a read, so ask once more on a fresh connection rather
+            // than fail every question it carried.
+            outcomes = await AskAsync();
+        }
+
         foreach (var outcome in outcomes)
         {
             var pending = batch[outcome.Ordinal - 1];

@@ -11,10 +11,11 @@ namespace BookingFunctions.Errors;
 
 /// <summary>
 /// The one place that turns database failures into problem responses. The BKxxx messages are written for
-/// guests ("All 12 rooms are taken on 2026-12-24."), so they become the <c>detail</c> as they are.
-/// Anything not listed here is not ours to explain: it propagates and becomes a logged 500. Every mapped
-/// answer is counted (booking.requests.refused / booking.requests.unavailable). An unreachable database is
-/// not logged here, once per request: <see cref="Database.DatabaseOutageLog"/> logs an outage, not its requests.
+/// guests ("All 12 rooms are taken on 2026-12-24."), so they become the <c>detail</c> as they are; a data exception
+/// (class 22) is the request's fault and a 400 without the database's text. Anything not listed here is not ours to
+/// explain: it propagates and becomes a logged 500. Every mapped answer is counted (booking.requests.refused /
+/// booking.requests.unavailable). An unreachable database is not logged here, once per request:
+/// <see cref="Database.DatabaseOutageLog"/> logs an outage, not its requests.
 /// </summary>
 public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogger<DatabaseErrorMapper> logger)
 {
@@ -32,6 +33,12 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
             PostgresException { SqlState: "BK007" } e => Problem(e, 422, "Idempotency key reused", ProblemTypes.IdempotencyKeyReused),
             PostgresException { SqlState: "BK008" } e => Problem(e, 409, "Invalid booking state", ProblemTypes.InvalidState),
             PostgresException { SqlState: "BK009" } e => Problem(e, 400, "Invalid argument", ProblemTypes.InvalidArgument),
+            PostgresException { SqlState: "BK011" } e => Misconfigured(e),
+            // Class 22, data exception: a value from the request PostgreSQL cannot take (a NUL in text, out of range,
+            // unparsable). The caller's input, not our fault: 400, and never the database's wording, which may quote it.
+            PostgresException e when e.SqlState.StartsWith("22", StringComparison.Ordinal) => InvalidValue(e.SqlState),
+            // the same for a string Npgsql cannot even encode for the wire (a lone UTF-16 surrogate)
+            System.Text.EncoderFallbackException => InvalidValue("encoding"),
             PostgresException { SqlState: "55P03" } e => Busy(e),
             // still 40001/40P01 after the retries: tell the client to come back rather than fail hard
             PostgresException { SqlState: "40001" or "40P01" } e => Busy(e),
@@ -60,6 +67,27 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
     {
         BookingMetrics.Problem(type, status);
         return TypedResults.Problem(e.MessageText, statusCode: status, title: title, type: type);
+    }
+
+    private ProblemHttpResult InvalidValue(string sqlState)
+    {
+        logger.LogWarning("The database refused a value of the request ({SqlState}); answered 400", sqlState);
+        BookingMetrics.Problem(ProblemTypes.InvalidValue, StatusCodes.Status400BadRequest);
+        return TypedResults.Problem("A value in the request cannot be stored. Check its text for unusual characters.",
+            statusCode: StatusCodes.Status400BadRequest, title: "Invalid value", type: ProblemTypes.InvalidValue);
+    }
+
+    /// <summary>
+    /// BK011: the app's database session is not at READ COMMITTED (a role or database default, a pooler option), so
+    /// every decision is refused. Not the caller's fault and not transient: a 500 and one clear Error line per request
+    /// that names the setting to fix.
+    /// </summary>
+    private ProblemHttpResult Misconfigured(PostgresException e)
+    {
+        logger.LogError("Database session misconfigured ({SqlState}): {Message} {Hint}", e.SqlState, e.MessageText, e.Hint);
+        BookingMetrics.Problem(ProblemTypes.Misconfigured, StatusCodes.Status500InternalServerError);
+        return TypedResults.Problem("The booking system is misconfigured and cannot take decisions right now. The operator has been told.",
+            statusCode: StatusCodes.Status500InternalServerError, title: "Server misconfigured", type: ProblemTypes.Misconfigured);
     }
 
     private HeaderResult Busy(PostgresException e)

@@ -20,7 +20,9 @@ public static class ProblemTypes
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
     public const string InvalidState = Base + "invalid-state";
     public const string InvalidArgument = Base + "invalid-argument";
+    public const string InvalidValue = Base + "invalid-value";
     public const string Busy = Base + "busy";
     public const string Unavailable = Base + "service-unavailable";
     public const string Unhealthy = Base + "unhealthy";
+    public const string Misconfigured = Base + "server-misconfigured";
 }

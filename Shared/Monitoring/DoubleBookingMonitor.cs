@@ -43,7 +43,8 @@ public sealed class DoubleBookingMonitor(DatabaseCalls database, IOptions<Monito
     {
         var expired = await ExpireStaleHoldsAsync(ct);
         var findings = await database.RunAsync(DatabaseFunctions.CheckForDoubleBookings, async (connection, token) =>
-            (await connection.QueryAsync<AuditFinding>(new CommandDefinition(AuditSql, cancellationToken: token))).ToList(), ct);
+            (await connection.QueryAsync<AuditFinding>(new CommandDefinition(AuditSql, new { DaysBack = options.Value.AuditDaysBack },
+                commandTimeout: 300, cancellationToken: token))).ToList(), ct);
 
         foreach (var f in findings)
         {

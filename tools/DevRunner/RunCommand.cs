@@ -11,6 +11,11 @@ internal static class RunCommand
         DevHost.RequireFreePort(settings.HttpPort);
         using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
         Console.WriteLine("Starting the database …");
+        if (settings.DataDirectoryNote is { } note)
+        {
+            Console.WriteLine($"Data folder: {settings.DataDirectory} ({note}).");
+        }
+
         await using var database = await DevDatabase.StartAsync(settings, logging, ct);
         var tokens = new DevTokens(DevSecrets.Get(settings.DataDirectory, "dev-signing-key"), TimeProvider.System);
         await using var app = DevHost.Build(database, tokens, settings.HttpPort, LogLevel.Information);
@@ -32,6 +37,7 @@ internal static class RunCommand
             BookingFunctions is running.
               API:       {{url}}/api   (OpenAPI: {{url}}/api/openapi.json)
               Database:  {{database.Description}}
+              Data:      {{settings.DataDirectory}}
               Demo:      Harbour View Double {{DemoProperty.HarbourViewDouble}} (12 rooms),
                          Garden Single {{DemoProperty.GardenSingle}} (3 rooms),
                          Sea Dorm Bed {{DemoProperty.SeaDormBed}} (unlimited)

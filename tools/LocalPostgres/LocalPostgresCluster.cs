@@ -208,6 +208,24 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         Interlocked.Exchange(ref _stopped, 0);
     }
 
+    /// <summary>
+    /// Whether the PostgreSQL server could keep its files under <paramref name="directory"/>: always for a normal user
+    /// (the cluster runs as that user); as root, whether the service user may enter every folder on the way there.
+    /// </summary>
+    public static async Task<bool> ServiceUserCanReachAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (!OsCommand.IsRoot)
+        {
+            return true;
+        }
+
+        var serviceUser = await EnsureServiceUserAsync(cancellationToken);
+        return await OsCommand.SucceedsAsync("test", ["-x", directory], serviceUser, cancellationToken);
+    }
+
+    /// <summary>Whether this process runs as root (then the cluster belongs to a service user).</summary>
+    public static bool RunsAsRoot => OsCommand.IsRoot;
+
     internal static async Task<string> EnsureServiceUserAsync(CancellationToken cancellationToken)
     {
         if (await OsCommand.SucceedsAsync("id", ["-u", "postgres"], null, cancellationToken))
