@@ -10,7 +10,7 @@ public sealed class CheckAvailability(AvailabilityHandler handler)
 {
     [Function(nameof(CheckAvailability))]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Availability)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.Availability)] HttpRequest req,
         string id,
         CancellationToken ct) => handler.HandleAsync(req, id, ct);
 }

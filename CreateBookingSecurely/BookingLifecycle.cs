@@ -13,7 +13,7 @@ public sealed class BookingLifecycle(GetBookingHandler get, ConfirmBookingHandle
 {
     [Function("GetBooking")]
     public Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Booking)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.Booking)] HttpRequest req,
         string id,
         CancellationToken ct) => get.HandleAsync(req, id, ct);
 

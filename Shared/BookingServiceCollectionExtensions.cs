@@ -1,12 +1,14 @@
 using BookingFunctions.Bookings;
 using BookingFunctions.Database;
 using BookingFunctions.Errors;
+using BookingFunctions.Health;
 using BookingFunctions.Identity;
 using BookingFunctions.Inventory;
 using BookingFunctions.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BookingFunctions;
@@ -22,8 +24,13 @@ public static class BookingServiceCollectionExtensions
             .Validate(BookingOptions.IsValid, "Booking: HoldTtl must be in (0, 1 day], MaxRequestBodyBytes 256..1 MiB, MaxBatchSize 1..1000, ConcurrentBatches 1..64, the rest in range.")
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
-            .Configure(o => o.ConnectionString ??= configuration.GetConnectionString(DatabaseOptions.ConnectionStringName)
-                ?? configuration[DatabaseOptions.ConnectionStringName])
+            .Configure(o =>
+            {
+                o.ConnectionString ??= configuration.GetConnectionString(DatabaseOptions.ConnectionStringName)
+                    ?? configuration[DatabaseOptions.ConnectionStringName];
+                o.ReadOnlyConnectionString ??= configuration.GetConnectionString(DatabaseOptions.ReadOnlyConnectionStringName)
+                    ?? configuration[DatabaseOptions.ReadOnlyConnectionStringName];
+            })
             .Validate(DatabaseOptions.IsValid, $"Set ConnectionStrings:{DatabaseOptions.ConnectionStringName} (or the {DatabaseOptions.ConnectionStringName} app setting).")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
@@ -37,9 +44,17 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
 
-        // One pool for the whole app; a host-registered TokenCredential (or DefaultAzureCredential) when Entra ID is on.
+        // One pool for the decisions (the primary); a host-registered TokenCredential (or DefaultAzureCredential) when
+        // Entra ID is on. Availability and booking reads use the keyed one: a replica's pool, or the same pool.
         services.TryAddSingleton<NpgsqlDataSource>(BookingDataSource.Build);
+        services.TryAddKeyedSingleton<NpgsqlDataSource>(BookingDataSource.ReadsKey, BookingDataSource.BuildReads);
 
+        services.TryAddSingleton<DatabaseOutageLog>();
+        services.TryAddSingleton<DatabaseCalls>();
+        // the same calls over the read data source (a hot standby when configured): availability and booking reads
+        services.TryAddKeyedSingleton<DatabaseCalls>(BookingDataSource.ReadsKey, (sp, _) => new DatabaseCalls(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(BookingDataSource.ReadsKey), sp.GetRequiredService<IOptions<BookingOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DatabaseOutageLog>()));
         services.TryAddSingleton<BearerTokenValidator>();
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<DatabaseErrorMapper>();
@@ -53,8 +68,11 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<ConfirmBookingHandler>();
         services.TryAddSingleton<CancelBookingHandler>();
         services.TryAddSingleton<GetBookingHandler>();
+        services.TryAddSingleton<AuditStatus>();
         services.AddInventory();
         services.TryAddSingleton<DoubleBookingMonitor>();
+        services.TryAddSingleton<DatabaseProbe>();
+        services.TryAddSingleton<HealthHandler>();
         services.TryAddTransient<MigrationRunner>();
         return services;
     }

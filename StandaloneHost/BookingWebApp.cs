@@ -1,6 +1,11 @@
 using BookingFunctions.Http;
+using BookingFunctions.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace BookingFunctions.StandaloneHost;
 
@@ -21,7 +26,10 @@ public static class BookingWebApp
         configure?.Invoke(builder);
 
         builder.Services.AddBooking(builder.Configuration);
+        builder.Services.AddBookingTelemetry(builder.Configuration).WithTracing(t => t.AddAspNetCoreInstrumentation());
+        builder.Services.AddCrossOrigin(builder.Configuration);
         builder.Services.AddOpenApi(OpenApiDocumentName, o => o
+            .AddDocumentTransformer(OpenApiDocumentInfo.Describe)
             .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)
             .AddDocumentTransformer(OpenApiTags.Describe)
             .AddOperationTransformer(OpenApiSecurity.RequireBearer)
@@ -33,7 +41,10 @@ public static class BookingWebApp
         // Unhandled errors become a logged 500 problem+json without exception details.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}");
+        // Browsers on the configured origins: preflights are answered here, before any endpoint runs.
+        app.UseCors();
+        app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}")
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])); // HEAD on every GET route
         app.MapBookingApi();
         app.MapInventoryApi();
         return app;

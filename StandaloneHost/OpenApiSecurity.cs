@@ -3,7 +3,10 @@ using Microsoft.OpenApi;
 
 namespace BookingFunctions.StandaloneHost;
 
-/// <summary>Declares the bearer scheme and which operations need it (all but the public availability check).</summary>
+/// <summary>
+/// Declares the bearer scheme and which operations need it: all but the public availability check and the health
+/// probe, which say so with an explicit empty requirement (no document-wide default to fall back on).
+/// </summary>
 internal static class OpenApiSecurity
 {
     public const string Scheme = "Bearer";
@@ -24,12 +27,14 @@ internal static class OpenApiSecurity
 
     public static Task RequireBearer(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
-        if (operation.OperationId is "CheckAvailability")
+        operation.Security ??= [];
+        if (operation.OperationId is "CheckAvailability" or "Health")
         {
+            // one empty requirement object: "no authentication", rather than "not stated"
+            operation.Security.Add(new OpenApiSecurityRequirement());
             return Task.CompletedTask;
         }
 
-        operation.Security ??= [];
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, context.Document)] = [] });
         return Task.CompletedTask;
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check of ./run the way a new user meets it: start, paste the printed curl commands, Ctrl-C,
-# start again on the same data, and the clear messages for a bad environment. As root it also repeats the
-# core check as an unprivileged user in a fresh clone. Prints "ok - ..." lines and a final
+# start again on the same data, and the clear messages for a bad environment. As root it also starts a fresh
+# clone that sits in a folder no other user may enter (the data then lives under /var/lib/bookingfunctions), and
+# repeats the core check as an unprivileged user in a fresh clone. Prints "ok - ..." lines and a final
 # "smoke: N passed, N failed" line; exits non-zero when anything failed.
 #   scripts/smoke-run.sh            everything
 #   scripts/smoke-run.sh --core     start / curl / restart only (used for the non-root pass)
@@ -19,7 +20,7 @@ data=$(mktemp -d /tmp/bookingfunctions-smoke.XXXXXX)
 chmod 755 "$data"
 http_port=$(free_port)
 run_pid=""
-cleanup() { [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
+cleanup() { [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data" "${private:-}" "${private_data:-}"; }
 trap cleanup EXIT
 
 start_run() { # $1 = log file
@@ -85,6 +86,39 @@ if [ "$mode" = all ]; then
     bash -c "[ $rc -eq 2 ] && grep -q 'Cannot reach PostgreSQL at 127.0.0.1:1' '$log5' && ! grep -q '   at ' '$log5'"
 
   if [ "$(id -u)" -eq 0 ]; then
+    # Root, in a fresh clone inside a folder no other user may enter (like root's home, mode 700), no BOOKING_DATA_DIR:
+    # the PostgreSQL service user cannot reach .data there, so ./run must put the data where it can and say where.
+    private=$(mktemp -d /tmp/bookingfunctions-smoke-private.XXXXXX)
+    chmod 700 "$private"
+    git clone -q . "$private/clone"
+    log6="$data/private.log"
+    BOOKING_HTTP_PORT=$http_port "$private/clone/run" >"$log6" 2>&1 &
+    run_pid=$!
+    started=1
+    for _ in $(seq 1 1200); do # a fresh clone builds first: minutes on a busy machine
+      grep -q "Ctrl-C stops" "$log6" 2>/dev/null && { started=0; break; }
+      kill -0 "$run_pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    private_data=$(sed -n 's/^Data folder: \(\/var\/lib\/bookingfunctions\/[0-9a-f]*\) .*/\1/p' "$log6" | head -n 1)
+    check "as root in a clone under a mode-700 folder, ./run starts and says its data is under /var/lib/bookingfunctions" "$log6" \
+      bash -c "[ $started -eq 0 ] && [ -n '$private_data' ] && grep -q '^  Data: *$private_data' '$log6'"
+    curl -s "http://127.0.0.1:$http_port/api/accommodations/11111111-1111-4111-8111-111111111111/availability?checkIn=$(date -u -d '+20 days' +%F)&checkOut=$(date -u -d '+21 days' +%F)" >"$out"
+    check "that API answers the printed availability command" "$out" grep -q '"available":' "$out"
+    stopped=1
+    if [ -n "$run_pid" ]; then
+      kill -TERM "$run_pid"
+      for _ in $(seq 1 60); do
+        kill -0 "$run_pid" 2>/dev/null || { wait "$run_pid"; stopped=$?; run_pid=""; break; }
+        sleep 0.5
+      done
+    fi
+    leftover=0
+    pgrep -f "${private_data:-/nonexistent}/postgres" >/dev/null && leftover=1
+    check "and Ctrl-C stops it and its database" "$log6" bash -c "[ $stopped -eq 0 ] && [ $leftover -eq 0 ]"
+    [ -n "$private_data" ] && rm -rf "$private_data"
+    rm -rf "$private"
+
     user=bookingsmoke
     id -u "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
     # a directory of this run's own: ./test of other checkouts may run this at the same time

@@ -1,4 +1,5 @@
 using BookingFunctions.Database;
+using BookingFunctions.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,10 +12,10 @@ namespace BookingFunctions.Bookings;
 /// transaction, one commit). Measured (bench W1): a booking's cost is mostly the fixed per-statement and
 /// per-commit work, so under load a batch of 16 costs little more than one booking. Inventory is still decided
 /// inside PostgreSQL, under the night row locks; each request gets its own booking or its own error (a refused
-/// request never fails its batch). A lone request takes the single-call path.
+/// request never fails its batch, nor does a backend lost mid-call: see ResendAfterCutOffAsync). A lone request takes
+/// the single-call path.
 /// </summary>
-public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions<BookingOptions> options, TimeProvider time,
-    ILogger<BookingBatcher> logger)
+public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<BookingOptions> options, ILogger<BookingBatcher> logger)
     : RequestBatcher<NewBooking, BookingResponse>(options.Value.ConcurrentBatches, options.Value.MaxBatchSize)
 {
     private static readonly string CreateManySql = EmbeddedSql.Read("sql/queries/create_bookings.sql");
@@ -30,15 +31,18 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
 
     protected override async Task SendAsync(IReadOnlyList<Pending> batch)
     {
+        BookingMetrics.BatchSent("booking", batch.Count);
         if (batch.Count == 1)
         {
             await SendAloneAsync(batch[0]);
             return;
         }
+
         List<Pending>? alone = null;
         try
         {
-            var outcomes = await OnConnectionAsync((connection, token) => CallAsync(connection, batch, token));
+            var outcomes = await database.RunAsync(DatabaseFunctions.CreateBookings, (connection, token) => CallAsync(connection, batch, token),
+                batch.Select(p => p.Caller).ToList(), CancellationToken.None);
             foreach (var (outcome, row) in outcomes)
             {
                 var pending = batch[outcome.Ordinal - 1];
@@ -56,15 +60,22 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
                 }
             }
         }
-        catch (PostgresException e) when (e.SqlState is not "55P03" && !Errors.DatabaseErrorMapper.IsUnavailable(e))
+        catch (Exception e) when (e is PostgresException { SqlState: not ("55P03" or "BK011") } && !Errors.DatabaseErrorMapper.IsUnavailable(e)
+                                  || e is System.Text.EncoderFallbackException)
         {
-            // Not a refusal (those come back as rows) and not "busy": an unexpected error of one request must
-            // not fail the others, so each goes again on its own.
-            LogBatchSplit(batch.Count, e.SqlState);
+            // Not a refusal (those come back as rows), not "busy", not a session every call would fail in (BK011), and
+            // not the server going away: an unexpected error of one request (a value it cannot take) must not fail the
+            // others, so each goes again on its own.
+            LogBatchSplit(batch.Count, (e as PostgresException)?.SqlState ?? e.GetType().Name);
             foreach (var pending in batch)
             {
                 await SendAloneAsync(pending);
             }
+            return;
+        }
+        catch (Exception e) when (BackendLoss.CutOff(e))
+        {
+            await ResendAfterCutOffAsync(batch, e);
             return;
         }
 
@@ -82,15 +93,46 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
     }
 
     /// <summary>
+    /// The backend carrying the batch went away mid-call (terminated, crashed, connection broken). Its members did
+    /// nothing wrong, and one lost backend used to fail all of them: each is sent again on its own where that cannot
+    /// book twice — always with an Idempotency-Key (a replay returns the first booking), and without one only when the
+    /// server itself reported that it ended the session, which rolled the batch's transaction back. A keyless request
+    /// whose batch may have committed gets the failure (503) and its client decides. Once the server turns out to be
+    /// unreachable, the rest fail at once instead of each waiting for its own connection attempt.
+    /// </summary>
+    private async Task ResendAfterCutOffAsync(IReadOnlyList<Pending> batch, Exception cutOff)
+    {
+        var resent = 0;
+        Exception? unreachable = null;
+        foreach (var pending in batch)
+        {
+            if (unreachable is not null || !(pending.Request.IdempotencyKey is not null || BackendLoss.RolledBack(cutOff)))
+            {
+                pending.Fail(unreachable ?? cutOff);
+                continue;
+            }
+
+            resent++;
+            if (await SendAloneAsync(pending) is { } failure && BackendLoss.Unreachable(failure))
+            {
+                unreachable = failure;
+            }
+        }
+
+        LogBatchCutOff(batch.Count, (cutOff as PostgresException)?.SqlState ?? cutOff.GetType().Name, resent);
+    }
+
+    /// <summary>
     /// A request with no company takes the single-call path (create_booking_returning): for one request it
     /// runs fewer statements than a batch; its refusal is its own PostgresException either way.
     /// </summary>
-    private async Task SendAloneAsync(Pending pending)
+    /// <returns>The failure the request got, or null when it was answered with a booking.</returns>
+    private async Task<Exception?> SendAloneAsync(Pending pending)
     {
         try
         {
             var request = pending.Request;
-            var row = await OnConnectionAsync((connection, token) => connection.QuerySingleAsync<BookingRow>(
+            var row = await database.RunAsync(DatabaseFunctions.CreateBooking, (connection, token) => connection.QuerySingleAsync<BookingRow>(
                 new CommandDefinition(CreateOneSql, new
                 {
                     request.AccommodationId,
@@ -100,12 +142,14 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
                     request.Guests,
                     _options.HoldTtl,
                     request.IdempotencyKey,
-                }, cancellationToken: token)));
+                }, cancellationToken: token)), [pending.Caller], CancellationToken.None);
             pending.Complete(BookingResponse.From(row));
+            return null;
         }
         catch (Exception e)
         {
             pending.Fail(e);
+            return e;
         }
     }
 
@@ -128,12 +172,12 @@ public sealed partial class BookingBatcher(NpgsqlDataSource dataSource, IOptions
         return rows.ToList();
     }
 
-    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call) =>
-        TransientRetry.OnConnectionAsync(dataSource, _options.TransientRetryAttempts, time, call, CancellationToken.None);
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} request(s) of a batch go alone: a room of their accommodation retires on a future date.")]
     private partial void LogSentAlone(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} bookings failed with {SqlState}; sending each request on its own.")]
     private partial void LogBatchSplit(int count, string sqlState);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The backend carrying a batch of {Count} bookings went away ({Reason}); {Resent} sent again on their own.")]
+    private partial void LogBatchCutOff(int count, string reason, int resent);
 }

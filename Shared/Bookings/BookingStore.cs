@@ -1,17 +1,17 @@
 using BookingFunctions.Database;
 using Dapper;
-using Microsoft.Extensions.Options;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BookingFunctions.Bookings;
 
 /// <summary>
 /// Calls the database API functions, one method each. The app role may only EXECUTE them, so every
 /// decision (locks, capacity, ownership) happens inside PostgreSQL; this class only passes arguments.
-/// <c>guestId</c> null means "staff: any booking".
+/// <c>guestId</c> null means "staff: any booking". Decisions go to <paramref name="database"/> (the primary);
+/// booking reads to <paramref name="reads"/>, a hot standby when one is configured.
 /// </summary>
-public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher batcher, AvailabilityBatcher availability,
-    IOptions<BookingOptions> options, TimeProvider time)
+public sealed class BookingStore(DatabaseCalls database, [FromKeyedServices(BookingDataSource.ReadsKey)] DatabaseCalls reads,
+    BookingBatcher batcher, AvailabilityBatcher availability)
 {
     private static readonly string AssignItemSql = EmbeddedSql.Read("sql/queries/assign_item.sql");
     private static readonly string ConfirmSql = EmbeddedSql.Read("sql/queries/confirm_booking.sql");
@@ -31,26 +31,36 @@ public sealed class BookingStore(NpgsqlDataSource dataSource, BookingBatcher bat
         availability.AvailabilityAsync(new AvailabilityQuery(accommodationId, checkIn, checkOut), ct);
 
     public Task<Guid> AssignItemAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
-        ScalarAsync<Guid>(AssignItemSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+        ScalarAsync<Guid>(DatabaseFunctions.AssignItem, AssignItemSql, new { BookingId = bookingId, GuestId = guestId }, ct);
 
     public Task<string> ConfirmAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
-        ScalarAsync<string>(ConfirmSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+        ScalarAsync<string>(DatabaseFunctions.ConfirmBooking, ConfirmSql, new { BookingId = bookingId, GuestId = guestId }, ct);
 
     public Task<string> CancelAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
-        ScalarAsync<string>(CancelSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+        ScalarAsync<string>(DatabaseFunctions.CancelBooking, CancelSql, new { BookingId = bookingId, GuestId = guestId }, ct);
 
+    /// <summary>
+    /// The booking as the read data source has it. A replica that has not replayed a new booking yet would answer
+    /// 404 to the guest who just made it, so a miss there is asked again on the primary (a miss is rare: it is
+    /// someone else's id, or a booking younger than the replay delay).
+    /// </summary>
     public async Task<BookingResponse?> GetAsync(Guid bookingId, string? guestId, CancellationToken ct)
     {
-        var row = await OnConnectionAsync((connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(
-            new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token)), ct);
+        var row = await GetRowAsync(reads, bookingId, guestId, ct);
+        if (row is null && !ReferenceEquals(reads.DataSource, database.DataSource))
+        {
+            row = await GetRowAsync(database, bookingId, guestId, ct);
+        }
+
         return row is null ? null : BookingResponse.From(row);
     }
 
-    private Task<T> ScalarAsync<T>(string sql, object args, CancellationToken ct) =>
-        OnConnectionAsync(async (connection, token) =>
+    private static Task<BookingRow?> GetRowAsync(DatabaseCalls calls, Guid bookingId, string? guestId, CancellationToken ct) =>
+        calls.RunAsync(DatabaseFunctions.GetBooking, (connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(
+            new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token)), ct);
+
+    private Task<T> ScalarAsync<T>(string function, string sql, object args, CancellationToken ct) =>
+        database.RunAsync(function, async (connection, token) =>
             await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, cancellationToken: token))
                 ?? throw new InvalidOperationException("The database function returned null."), ct);
-
-    private Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> call, CancellationToken ct) =>
-        TransientRetry.OnConnectionAsync(dataSource, options.Value.TransientRetryAttempts, time, call, ct);
 }

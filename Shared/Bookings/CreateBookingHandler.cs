@@ -1,6 +1,7 @@
 using BookingFunctions.Errors;
 using BookingFunctions.Http;
 using BookingFunctions.Identity;
+using BookingFunctions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -70,6 +71,7 @@ public sealed class CreateBookingHandler(
             var booking = await store.CreateAsync(accommodationId, caller.Subject, checkIn!.Value, checkOut!.Value, guests, idempotencyKey, ct);
             logger.LogInformation("Booking {BookingId} holds accommodation {AccommodationId} from {CheckIn} to {CheckOut} until {HoldExpiresAt}",
                 booking.Id, accommodationId, checkIn, checkOut, booking.HoldExpiresAt);
+            BookingMetrics.BookingCreated();
             return TypedResults.Created(Routes.BookingLocation(booking.Id), booking);
         }
         catch (Exception e) when (errors.TryMap(e, out var result))

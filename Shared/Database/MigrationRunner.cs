@@ -8,6 +8,8 @@ namespace BookingFunctions.Database;
 /// Applies sql/migrations in version order, each in its own transaction, recording them in
 /// booking_migrations.applied. A session advisory lock makes concurrent runners (several app instances
 /// starting at once) take turns; an applied migration whose file changed afterwards is refused.
+/// The lock lives in the session, so run migrations on a direct connection (port 5432), never through a
+/// transaction pooler (PgBouncer, port 6432): there the lock and its unlock may land in different server sessions.
 /// </summary>
 public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner> logger)
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace BookingFunctions.Database;
@@ -53,6 +54,8 @@ public abstract class RequestBatcher<TRequest, TResult> : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        // A worker serves every request: it must not inherit the trace of whichever request created it.
+        Activity.Current = null;
         var batch = new List<Pending>(_maxBatchSize);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -105,6 +108,9 @@ public abstract class RequestBatcher<TRequest, TResult> : IAsyncDisposable
         private int _state; // 0 queued, 1 claimed by a batch, 2 cancelled
 
         public TRequest Request { get; } = request;
+
+        /// <summary>The caller's trace context: a batch's database span is its child (one caller) or links to it (several).</summary>
+        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
 
         public Task<TResult> Task => _result.Task;
 

@@ -26,6 +26,9 @@ public static class ProblemTypes
     public const string InventoryConflict = Base + "inventory-conflict";
     public const string TooManyGuests = Base + "too-many-guests";
     public const string NotFound = Base + "not-found";
+    public const string InvalidValue = Base + "invalid-value";
     public const string Busy = Base + "busy";
     public const string Unavailable = Base + "service-unavailable";
+    public const string Unhealthy = Base + "unhealthy";
+    public const string Misconfigured = Base + "server-misconfigured";
 }

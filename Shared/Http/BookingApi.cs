@@ -1,4 +1,5 @@
 using BookingFunctions.Bookings;
+using BookingFunctions.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,16 +8,19 @@ namespace BookingFunctions.Http;
 
 /// <summary>
 /// Maps the handlers on <see cref="Routes"/> for a plain ASP.NET Core host. The Functions app binds the same
-/// handlers to the same constants through its trigger attributes, so there is one route table for both.
+/// handlers to the same constants (and methods, HEAD beside every GET) through its trigger attributes, so there
+/// is one route table for both.
 /// </summary>
 public static class BookingApi
 {
     public static RouteGroupBuilder MapBookingApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/" + Routes.Prefix).WithTags("Bookings");
+        var api = endpoints.MapGroup("/" + Routes.Prefix);
 
         api.MapPost(Routes.Bookings, (HttpRequest request, CreateBookingHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
             .WithName("CreateBookingSecurely")
+            .WithTags(Tags.Bookings)
+            .WithSummary("Hold one room for the signed-in guest")
             // No .Accepts<>(): its content-type matcher would answer 415 itself, outside our problem types
             // and unlike the Functions host; the handler checks the media type. The body schema is added
             // to the OpenAPI document by the standalone host instead.
@@ -28,8 +32,12 @@ public static class BookingApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapGet(Routes.Availability, (HttpRequest request, string id, AvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        var availability = (HttpRequest request, string id, AvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct);
+        api.MapHead(Routes.Availability, availability);
+        api.MapGet(Routes.Availability, availability)
             .WithName("CheckAvailability")
+            .WithTags(Tags.Availability)
+            .WithSummary("Rooms free for every night of a stay")
             .Produces<AvailabilityResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -37,26 +45,62 @@ public static class BookingApi
 
         api.MapPost(Routes.BookingItem, (HttpRequest request, string id, AssignItemHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("AssignItem")
+            .WithTags(Tags.Bookings)
+            .WithSummary("Give a booking one physical room free for all its nights")
             .Produces<ItemAssignmentResponse>()
             .WithBookingProblems();
 
         api.MapPost(Routes.BookingConfirm, (HttpRequest request, string id, ConfirmBookingHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("ConfirmBooking")
+            .WithTags(Tags.Bookings)
+            .WithSummary("Confirm a held booking")
             .Produces<BookingResponse>()
             .WithBookingProblems();
 
         api.MapPost(Routes.BookingCancel, (HttpRequest request, string id, CancelBookingHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("CancelBooking")
+            .WithTags(Tags.Bookings)
+            .WithSummary("Cancel a booking and release its room")
             .Produces<BookingResponse>()
             .WithBookingProblems();
 
-        api.MapGet(Routes.Booking, (HttpRequest request, string id, GetBookingHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        var get = (HttpRequest request, string id, GetBookingHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct);
+        api.MapHead(Routes.Booking, get);
+        api.MapGet(Routes.Booking, get)
             .WithName("GetBooking")
+            .WithTags(Tags.Bookings)
+            .WithSummary("Read a booking")
             .Produces<BookingResponse>()
             .WithBookingProblems();
+
+        var health = (HttpRequest request, HealthHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct);
+        api.MapHead(Routes.Health, health);
+        api.MapGet(Routes.Health, health)
+            .WithName("Health")
+            .WithTags(Tags.Operations)
+            .WithSummary("Database reachable, schema current, last audit of this instance")
+            .Produces<HealthReport>()
+            // the Functions host's answer to a request without the function key (the standalone host has none)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return api;
     }
+
+    /// <summary>Operation tags of the OpenAPI document (their descriptions are added by the standalone host).</summary>
+    public static class Tags
+    {
+        public const string Bookings = "Bookings";
+        public const string Availability = "Availability";
+        public const string Operations = "Operations";
+    }
+
+    /// <summary>
+    /// HEAD beside a GET, as the Functions app declares it: the same handler, and the server sends its status and
+    /// headers without the body. Left out of the OpenAPI document, which describes the GET.
+    /// </summary>
+    private static RouteHandlerBuilder MapHead(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) =>
+        endpoints.MapMethods(pattern, [HttpMethods.Head], handler).ExcludeFromDescription();
 
     private static RouteHandlerBuilder WithBookingProblems(this RouteHandlerBuilder builder) => builder
         .ProducesValidationProblem()

@@ -15,6 +15,7 @@ public static class Routes
     public const string BookingCancel = "bookings/{id}/cancel";
     public const string Availability = "accommodations/{id}/availability";
     public const string OpenApiDocument = "openapi.json";
+    public const string Health = "health";
 
     // Inventory (staff API; guests may read the accommodations, the calendar's guest view and the search)
     public const string Accommodations = "accommodations";

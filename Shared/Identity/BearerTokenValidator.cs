@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,8 @@ namespace BookingFunctions.Identity;
 
 /// <summary>
 /// Validates bearer JWTs: signature, issuer, audience, lifetime (expiry required), with the algorithms
-/// pinned so neither "none" nor an HMAC-with-the-public-key confusion can pass. Done in the handlers'
+/// pinned so neither "none" nor an HMAC-with-the-public-key confusion can pass, and the JWS / JWT rules the library
+/// leaves out (<see cref="CompactJwsRules"/>: no crit, NumericDates as numbers, no duplicate members). Done in the handlers'
 /// path rather than by authentication middleware, because the Functions worker and Kestrel would otherwise
 /// need two different pipelines to behave the same.
 /// </summary>
@@ -26,20 +26,17 @@ public sealed class BearerTokenValidator
 
     // An app sends the same access token with every request until it expires. Measured (bench W6): validating
     // it again each time was a visible share of the host's CPU. A token that passed is remembered until it
-    // expires, but at most RememberFor, so a key rotation or a changed setting takes effect within that time.
-    // The key is the whole token: only the very same bytes are ever accepted from memory.
-    internal static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(5);
-    internal const int MaxRemembered = 10_000;
-
+    // expires, but at most 5 minutes, so a key rotation or a changed setting takes effect within that time, and
+    // within a byte budget (ValidatedTokenCache).
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, (ClaimsIdentity Identity, DateTimeOffset Until)> _validated = new(StringComparer.Ordinal);
 
     public BearerTokenValidator(IOptions<AuthOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
+        Remembered = new ValidatedTokenCache(time);
         var o = options.Value;
         _parameters = new TokenValidationParameters
         {
@@ -75,20 +72,19 @@ public sealed class BearerTokenValidator
         }
     }
 
+    /// <summary>Tokens that passed, remembered until they expire.</summary>
+    internal ValidatedTokenCache Remembered { get; }
+
     /// <returns>The token's claims, or null when the token is not acceptable for any reason.</returns>
     public async Task<ClaimsIdentity?> ValidateAsync(string token, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        if (_validated.TryGetValue(token, out var known))
+        if (Remembered.TryGet(token, out var known))
         {
-            if (now < known.Until)
-            {
-                return known.Identity.Clone();
-            }
-            _validated.TryRemove(token, out _);
+            return known;
         }
 
-        if (!_handler.CanReadToken(token))
+        if (!CompactJwsRules.AreMet(token) || !_handler.CanReadToken(token))
         {
             return null;
         }
@@ -101,13 +97,7 @@ public sealed class BearerTokenValidator
 
         if (result.SecurityToken is JsonWebToken { ValidTo: var expires } && expires > now.UtcDateTime)
         {
-            if (_validated.Count >= MaxRemembered)
-            {
-                // bounded by a reset rather than bookkeeping: a miss only costs one validation
-                _validated.Clear();
-            }
-            var until = new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc));
-            _validated[token] = (result.ClaimsIdentity.Clone(), until < now + RememberFor ? until : now + RememberFor);
+            Remembered.Remember(token, result.ClaimsIdentity, new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)));
         }
         return result.ClaimsIdentity;
     }

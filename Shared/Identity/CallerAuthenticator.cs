@@ -27,7 +27,7 @@ public sealed class CallerAuthenticator(BearerTokenValidator validator, IOptions
         }
 
         var subject = SubjectClaims.Select(identity.FindFirst).FirstOrDefault(c => c is not null)?.Value;
-        if (string.IsNullOrWhiteSpace(subject) || subject.Length > 200)
+        if (!GuestSubject.IsAcceptable(subject))
         {
             return null;
         }
@@ -35,7 +35,7 @@ public sealed class CallerAuthenticator(BearerTokenValidator validator, IOptions
         var staffRole = options.Value.StaffRole;
         var isStaff = identity.Claims.Any(c => RoleClaims.Contains(c.Type, StringComparer.Ordinal)
             && string.Equals(c.Value, staffRole, StringComparison.Ordinal));
-        return new Caller(subject, isStaff);
+        return new Caller(subject!, isStaff);
     }
 
     private async Task<ClaimsIdentity?> IdentityFromBearerAsync(HttpRequest request, CancellationToken ct)

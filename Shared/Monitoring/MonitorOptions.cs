@@ -20,11 +20,18 @@ public sealed class MonitorOptions
     /// <summary>Upper bound on expire calls per run, so a flood of holds cannot keep one run going forever.</summary>
     public int MaxExpireBatches { get; set; } = 100;
 
+    /// <summary>
+    /// The audit checks nights from this many days before today (UTC) on: 1 = from yesterday, the earliest night a
+    /// booking can still start on, so the audit's cost follows the current bookings, not the years of history.
+    /// Empty (null) audits the whole history on every run.
+    /// </summary>
+    public int? AuditDaysBack { get; set; } = 1;
+
     public CronExpression ParsedSchedule() => CronExpression.Parse(Schedule, CronFormat.IncludeSeconds);
 
     internal static bool IsValid(MonitorOptions o)
     {
-        if (o.ExpireBatchSize is < 1 or > 10_000 || o.MaxExpireBatches is < 1 or > 10_000)
+        if (o.ExpireBatchSize is < 1 or > 10_000 || o.MaxExpireBatches is < 1 or > 10_000 || o.AuditDaysBack is < 0 or > 36_500)
         {
             return false;
         }

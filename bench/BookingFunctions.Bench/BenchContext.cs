@@ -22,6 +22,15 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
     /// <summary>W5: samples in which a reader backend waited on, or queued for, a lock (must be 0).</summary>
     public long? ReaderLockWaits { get; set; }
 
+    /// <summary>W7: per phase (W7d, W7, W7n), what the targets need beyond the measurement.</summary>
+    public Dictionary<string, ScaleOutResult> ScaleOut { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>W8: per phase (W8p, W8s), where the reads went and how far the standby lagged.</summary>
+    public Dictionary<string, ReplicaResult> Replica { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The key a workload files its extra results under: "+x" for the experiment variant, like its rows.</summary>
+    public string ResultKey(string id) => Server.UseExperiment ? id + "+x" : id;
+
     /// <summary>Stays are booked from tomorrow on (UTC), inside the functions' bookable window.</summary>
     public static DateOnly Tomorrow => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
 

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using BookingFunctions.Bookings;
+using BookingFunctions.Database;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -41,16 +42,21 @@ public sealed class BenchDatabase : IAsyncDisposable
     /// The HTTP host's booking path over the clients' data source: BookingBatcher with the run's booking
     /// options (created on first use), so concurrent bookers share create_bookings calls as they do in the app.
     /// </summary>
-    public BookingBatcher Batcher => _batcher ??= new BookingBatcher(DataSource, Options.Create(Server.BookingOptions),
-        TimeProvider.System, NullLogger<BookingBatcher>.Instance);
+    public BookingBatcher Batcher => _batcher ??= new BookingBatcher(Calls, Options.Create(Server.BookingOptions),
+        NullLogger<BookingBatcher>.Instance);
 
     private BookingBatcher? _batcher;
 
     /// <summary>The HTTP host's availability path over the clients' data source (AvailabilityBatcher, created on first use).</summary>
-    public AvailabilityBatcher Availability => _availability ??= new AvailabilityBatcher(DataSource, Options.Create(Server.BookingOptions),
-        TimeProvider.System);
+    public AvailabilityBatcher Availability => _availability ??= new AvailabilityBatcher(Calls, Options.Create(Server.BookingOptions));
 
     private AvailabilityBatcher? _availability;
+
+    /// <summary>The app's database call path (retries, span, duration) over the clients' data source.</summary>
+    private DatabaseCalls Calls => _calls ??= new DatabaseCalls(DataSource, Options.Create(Server.BookingOptions), TimeProvider.System,
+        new DatabaseOutageLog(Options.Create(new DatabaseOptions()), TimeProvider.System, NullLogger<DatabaseOutageLog>.Instance));
+
+    private DatabaseCalls? _calls;
 
     /// <summary>"mean batch 14.2 requests" for the note of a row measured through <see cref="Batcher"/>.</summary>
     public string BatchSummary => _batcher is { BatchesSent: > 0 } b

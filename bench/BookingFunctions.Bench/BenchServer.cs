@@ -38,6 +38,7 @@ public sealed class BenchServer : IAsyncDisposable
 
     private readonly LocalPostgresCluster? _cluster;
     private readonly string? _dataDirectory;
+    private readonly List<(LocalPostgresCluster Standby, string Data)> _standbys = [];
     private int _databases;
 
     private BenchServer(string adminConnectionString, string source, LocalPostgresCluster? cluster, string? dataDirectory)
@@ -65,21 +66,50 @@ public sealed class BenchServer : IAsyncDisposable
     /// <summary>While true, new workload databases come from the experiment template.</summary>
     public bool UseExperiment { get; set; }
 
-    public static async Task<BenchServer> StartAsync(BenchOptions options, CancellationToken ct)
+    /// <summary>The run's server: BOOKING_BENCH_CONNECTION_STRING, or a durable local cluster started here.</summary>
+    public static Task<BenchServer> StartAsync(BenchOptions options, CancellationToken ct) =>
+        options.ConnectionString is not null
+            ? PrepareAsync(new BenchServer(options.ConnectionString, BenchOptions.ConnectionStringVariable, null, null), options, ct)
+            : StartLocalAsync(options, MainMaxConnections, ct);
+
+    /// <summary>max_connections of the run's main server: every workload opens one connection per client.</summary>
+    public const int MainMaxConnections = 300;
+
+    /// <summary>
+    /// A second durable local cluster with the same settings for one workload that needs a server of its own:
+    /// another max_connections (W7), or a standby it may copy without copying every other workload's data (W8).
+    /// </summary>
+    public static Task<BenchServer> StartDedicatedAsync(BenchOptions options, int maxConnections, CancellationToken ct) =>
+        StartLocalAsync(options, maxConnections, ct);
+
+    /// <summary>The local cluster, when this run started one (null with BOOKING_BENCH_CONNECTION_STRING).</summary>
+    public LocalPostgresCluster? Cluster => _cluster;
+
+    /// <summary>
+    /// A hot standby of this server's local cluster (pg_basebackup -R, streaming on loopback), same settings.
+    /// Stopped and deleted when this server is disposed.
+    /// </summary>
+    public async Task<LocalPostgresCluster> StartStandbyAsync(CancellationToken ct)
     {
-        BenchServer server;
-        if (options.ConnectionString is not null)
-        {
-            server = new BenchServer(options.ConnectionString, BenchOptions.ConnectionStringVariable, null, null);
-        }
-        else
-        {
-            // /tmp: the PostgreSQL service user must be able to reach the data folder when we run as root
-            var data = Path.Combine(Path.GetTempPath(), $"booking-bench-{Guid.NewGuid():N}");
-            var cluster = await LocalPostgresCluster.StartAsync(
-                new LocalPostgresOptions(data, Durable: true, MaxConnections: 300, Settings: Settings), ct);
-            server = new BenchServer(cluster.ConnectionString, $"local PostgreSQL cluster on 127.0.0.1:{cluster.Port}", cluster, data);
-        }
+        var primary = _cluster ?? throw new InvalidOperationException("A standby needs the bench's own local cluster.");
+        var data = Path.Combine(Path.GetTempPath(), $"booking-bench-standby-{Guid.NewGuid():N}");
+        var standby = await primary.StartStandbyAsync(data, ct);
+        _standbys.Add((standby, data));
+        return standby;
+    }
+
+    private static async Task<BenchServer> StartLocalAsync(BenchOptions options, int maxConnections, CancellationToken ct)
+    {
+        // /tmp: the PostgreSQL service user must be able to reach the data folder when we run as root
+        var data = Path.Combine(Path.GetTempPath(), $"booking-bench-{Guid.NewGuid():N}");
+        var cluster = await LocalPostgresCluster.StartAsync(
+            new LocalPostgresOptions(data, Durable: true, MaxConnections: maxConnections, Settings: Settings), ct);
+        var server = new BenchServer(cluster.ConnectionString, $"local PostgreSQL cluster on 127.0.0.1:{cluster.Port}", cluster, data);
+        return await PrepareAsync(server, options, ct);
+    }
+
+    private static async Task<BenchServer> PrepareAsync(BenchServer server, BenchOptions options, CancellationToken ct)
+    {
 
         server.MaxPool = options.MaxPool;
         var defaults = new BookingFunctions.BookingOptions();
@@ -90,6 +120,17 @@ public sealed class BenchServer : IAsyncDisposable
         };
         await server.PrepareTemplateAsync(options.Experiment, ct);
         return server;
+    }
+
+    /// <summary>A login role of the application's kind (member of booking_app: EXECUTE on the API functions only).</summary>
+    public async Task<(string User, string Password)> CreateAppLoginAsync(string user, CancellationToken ct)
+    {
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync(ct);
+        // user is a constant chosen by the workload, never input
+        await admin.ExecuteAsync(new CommandDefinition($"create role {user} login password '{password}' in role booking_app", cancellationToken: ct));
+        return (user, password);
     }
 
     /// <summary>A fresh migrated database for one workload; clients go through one pooled data source.</summary>
@@ -110,17 +151,28 @@ public sealed class BenchServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        foreach (var (standby, data) in _standbys)
+        {
+            await standby.DisposeAsync();
+            DeleteQuietly(data);
+        }
+
         if (_cluster is not null)
         {
             await _cluster.DisposeAsync();
-            try
-            {
-                Directory.Delete(_dataDirectory!, recursive: true);
-            }
-            catch (IOException)
-            {
-                // a leftover folder under /tmp is harmless
-            }
+            DeleteQuietly(_dataDirectory!);
+        }
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a leftover folder under /tmp is harmless
         }
     }
 

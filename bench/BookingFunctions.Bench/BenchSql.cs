@@ -21,6 +21,11 @@ public static class BenchSql
     public const string InsertAccommodation =
         "insert into booking.accommodations (name, total_inventory) values (@Name, @Capacity) returning id";
 
+    /// <summary>W4: the whole-history audit, and the monitor's audit from yesterday (UTC) on.</summary>
+    public const string AuditWholeHistory = "select count(*) from public.check_for_double_bookings()";
+
+    public const string AuditFromYesterday = "select count(*) from public.check_for_double_bookings((now() at time zone 'UTC')::date - 1)";
+
     public const string Audit =
         "select issue, accommodation_id as AccommodationId, night, booked, capacity from public.check_for_double_bookings()";
 }

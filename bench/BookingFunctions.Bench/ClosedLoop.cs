@@ -109,6 +109,7 @@ public sealed class ClosedLoop
 
     public static string Kind(Exception e) => e switch
     {
+        HttpAnswerException answer => answer.Kind,
         PostgresException pg => pg.SqlState,
         NpgsqlException { InnerException: TimeoutException } => "client-timeout",
         HttpRequestException http => http.StatusCode is { } status ? $"HTTP {(int)status}" : "http-error",

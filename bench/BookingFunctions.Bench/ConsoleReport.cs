@@ -21,7 +21,7 @@ public static class ConsoleReport
 
         AnsiConsole.Write(table);
 
-        var verdicts = new Table().Border(TableBorder.Rounded).Title("Targets (issue 5)");
+        var verdicts = new Table().Border(TableBorder.Rounded).Title("Targets (issues 5 and 14)");
         verdicts.AddColumns("Target", "Measured", "Verdict");
         foreach (var t in targets)
         {

@@ -40,7 +40,7 @@ public static class MarkdownReport
         md.AppendLine();
         md.AppendLine("Ratios: TPS ÷ ceiling compares with C1 (random row) or C2 (hot row, for W2); ÷ original compares with O1.");
         md.AppendLine();
-        md.AppendLine("## Targets (issue 5)");
+        md.AppendLine("## Targets (issues 5 and 14)");
         md.AppendLine();
         Table(md, ["Target", "Measured", "Verdict"], targets.Select(t => new[] { t.Target, t.Measured, $"**{t.Verdict}**" }));
         md.AppendLine();

@@ -70,12 +70,94 @@ public static class Targets
             }
         }
 
+        ScaleOutTargets(c, rows, results);
+        ReplicaTargets(c, rows, results);
+
         var oversells = c.Rows.Sum(r => r.Oversells ?? 0);
         var issues = c.Rows.Sum(r => r.AuditIssues ?? 0);
         results.Add(new("Oversells 0 and check_for_double_bookings() empty after every workload",
             $"{oversells} oversold nights, {issues} audit rows", Verdict(oversells == 0 && issues == 0)));
         return results;
     }
+
+    /// <summary>Issue 14, W7: many instances through one pooler vs one process direct, and the same instances without the pooler.</summary>
+    private static void ScaleOutTargets(BenchContext c, Dictionary<string, ResultRow> rows, List<TargetResult> results)
+    {
+        const string errorsTarget = "W7 16 processes through PgBouncer: 0 connection errors, 0 oversells";
+        const string speedTarget = "W7 through PgBouncer ≥ 80 % of one process direct (W7d), p99 ≤ 100 ms";
+        const string refusalTarget = "W7n the same 16 processes without the pooler: every failure 503 + Retry-After, no 500, no answer slower than 10 s";
+        if (!rows.TryGetValue("W7", out var w7))
+        {
+            return;
+        }
+
+        if (w7.Measurement is not { } m || !rows.TryGetValue("W7d", out var direct) || direct.Measurement is not { } d
+            || !c.ScaleOut.TryGetValue("W7", out var pooled))
+        {
+            foreach (var target in new[] { errorsTarget, speedTarget, refusalTarget })
+            {
+                results.Add(new(target, w7.NotRun ?? "no numbers", "NOT RUN"));
+            }
+
+            return;
+        }
+
+        var errors = m.Errors.Values.Sum();
+        results.Add(new(errorsTarget,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{errors} failed iterations ({Kinds(m.Errors)}), {w7.Oversells ?? 0} oversold nights; server connections at most {pooled.ServerConnections}"),
+            Verdict(errors == 0 && (w7.Oversells ?? 0) == 0 && (w7.AuditIssues ?? 0) == 0)));
+        results.Add(new(speedTarget,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{m.Tps / d.Tps:P1} of direct ({m.Tps:0} vs {d.Tps:0} iterations/s), p99 {m.P99Ms:0.0} ms (direct {d.P99Ms:0.0} ms)"),
+            Verdict(m.Tps >= 0.8 * d.Tps && m.P99Ms <= 100)));
+
+        if (rows.TryGetValue("W7n", out var w7n) && w7n.Measurement is { } n && c.ScaleOut.TryGetValue("W7n", out var unpooled))
+        {
+            var onlyRetryLater = unpooled.Failures.Keys.All(k => k == HttpAnswerException.RetryLater);
+            results.Add(new(refusalTarget,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{n.Ok:N0} iterations succeeded, failed answers: {Kinds(unpooled.Failures)}; slowest failure {unpooled.SlowestFailureMs} ms; " +
+                    $"answers > 10 s: {unpooled.SlowAnswers}; host error logs: {unpooled.HostLoggedErrors}; server connections at most {unpooled.ServerConnections}"),
+                Verdict(onlyRetryLater && unpooled.SlowAnswers == 0 && unpooled.HostLoggedErrors == 0 && (w7n.Oversells ?? 0) == 0)));
+        }
+    }
+
+    /// <summary>Issue 14, W8: availability readers on a standby vs on the primary while W1 writes.</summary>
+    private static void ReplicaTargets(BenchContext c, Dictionary<string, ResultRow> rows, List<TargetResult> results)
+    {
+        const string routeTarget = "W8 standby readers are served by the standby, without errors; 0 oversells";
+        const string offloadTarget = "W8 bookings beside standby readers ≥ beside primary readers (reads moved off the primary)";
+        if (!rows.TryGetValue("W8sr", out var sr))
+        {
+            return;
+        }
+
+        if (sr.Measurement is not { } s || !rows.TryGetValue("W8pr", out var pr) || pr.Measurement is not { } p
+            || !rows.TryGetValue("W8sw", out var sw) || sw.Measurement is not { } sWrites
+            || !rows.TryGetValue("W8pw", out var pw) || pw.Measurement is not { } pWrites
+            || !c.Replica.TryGetValue("W8s", out var onStandby) || !c.Replica.TryGetValue("W8p", out var onPrimary))
+        {
+            results.Add(new(routeTarget, sr.NotRun ?? "no numbers", "NOT RUN"));
+            results.Add(new(offloadTarget, sr.NotRun ?? "no numbers", "NOT RUN"));
+            return;
+        }
+
+        var readErrors = s.Errors.Values.Sum();
+        results.Add(new(routeTarget,
+            string.Create(CultureInfo.InvariantCulture,
+                $"standby readers in recovery: {(onStandby.ReadsFromStandby ? "yes" : "no")} (primary readers: {(onPrimary.ReadsFromStandby ? "yes" : "no")}); " +
+                $"{readErrors} read errors; {(sw.Oversells ?? 0) + (pw.Oversells ?? 0)} oversold nights; replay lag at most {onStandby.MaxReplayLagMs:0.0} ms"),
+            Verdict(onStandby.ReadsFromStandby && !onPrimary.ReadsFromStandby && readErrors == 0
+                    && (sw.Oversells ?? 0) + (pw.Oversells ?? 0) == 0 && (sw.AuditIssues ?? 0) + (pw.AuditIssues ?? 0) == 0)));
+        results.Add(new(offloadTarget,
+            string.Create(CultureInfo.InvariantCulture,
+                $"bookings {sWrites.Tps:0} vs {pWrites.Tps:0} TPS ({sWrites.Tps / pWrites.Tps:0.00}×); reads {s.Tps:0} vs {p.Tps:0}/s, reader p99 {s.P99Ms:0.00} vs {p.P99Ms:0.00} ms"),
+            Verdict(sWrites.Tps >= pWrites.Tps)));
+    }
+
+    private static string Kinds(IReadOnlyDictionary<string, long> kinds) =>
+        kinds.Count == 0 ? "none" : string.Join(", ", kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} × {k.Value:N0}"));
 
     private static string Verdict(bool pass) => pass ? "PASS" : "MISS";
 }

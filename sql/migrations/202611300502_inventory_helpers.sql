@@ -109,12 +109,13 @@ returns integer
 language plpgsql
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_ids uuid[];
 begin
   select array_agg(b.id order by b.id) into v_ids
     from booking.bookings b
    where b.accommodation_id = p_accommodation_id
-     and b.status = 'pending' and b.hold_expires_at <= now()
+     and b.status = 'pending' and b.hold_expires_at <= v_now
      and b.check_out > p_today;
   if v_ids is null then
     return 0;
@@ -188,6 +189,7 @@ language plpgsql
 stable
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_min date;
   v_max date;
 begin
@@ -197,7 +199,7 @@ begin
     select min(b.check_in), max(b.check_out) into v_min, v_max
       from booking.bookings b
      where b.accommodation_id = p_accommodation_id
-       and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))
+       and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
        and b.check_out > greatest(p_today, first_night) and b.check_in < last_out;
     exit when v_min is null or (v_min >= first_night and v_max <= last_out);
     first_night := least(first_night, v_min);
@@ -208,11 +210,12 @@ $$;
 
 -- A room for every active stay (ending after p_today) that overlaps [p_from, p_to): started stays with a room
 -- keep it (they never move), so do stays not in p_movable; the others are placed in check-in order, each in its
--- current room when that is free, else in the first free room in service for its whole stay (while a room
--- retires on a future date: the free room that retires first, so long-lived rooms stay free for long stays).
--- Stays without a room are planned only when p_unassigned is null or lists them (assignment plans the one stay
--- it places; the counts promise the others a room later). item is null for a stay that cannot be placed.
--- Reads only; the caller holds the locks and writes the plan.
+-- current room when that is free, else in a free room in service for its whole stay — first one that no stay still
+-- to be placed holds for an overlapping night (so a placement does not push a held room's stay out of it), then
+-- any; while a room retires on a future date, among those the one that retires first, so long-lived rooms stay
+-- free for long stays. Stays without a room are planned only when p_unassigned is null or lists them (assignment
+-- plans the one stay it places; the counts promise the others a room later). item is null for a stay that cannot
+-- be placed. Reads only; the caller holds the locks and writes the plan.
 create or replace function booking.plan_rooms(
   p_accommodation_id uuid, p_today date, p_from date, p_to date,
   p_movable uuid[] default null,
@@ -223,14 +226,27 @@ language plpgsql
 stable
 as $$
 declare
+  v_now     timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_items   uuid[];
   v_retired date[];
   v_active  boolean[];
   v_busy    date[];
   v_tight   boolean;
+  -- the stays, in processing order
+  v_ids     uuid[];
+  v_in      date[];
+  v_out     date[];
+  v_room    uuid[];
+  v_fixed   boolean[];
+  v_next    integer[];  -- the next stay (in processing order) that holds the same room
+  v_holder  integer[];  -- per room: the first stay still to be placed that holds it
   v_fits    boolean;
   v_pick    integer;
-  r         record;
+  v_clean   integer;
+  v_free    boolean;
+  n         integer;
+  s         integer;
+  c         integer;
   k         integer;
 begin
   select array_agg(i.id order by i.label, i.id),
@@ -243,43 +259,71 @@ begin
   v_busy := array_fill('-infinity'::date, array[greatest(cardinality(v_items), 1)]);
   v_tight := exists (select 1 from unnest(v_retired, v_active) as x(d, a) where x.a and x.d > p_today);
 
-  for r in
-    select b.id, b.check_in, b.check_out, b.item_id,
-           b.item_id is not null and (b.check_in <= p_today or (p_movable is not null and b.id <> all (p_movable))) as fixed
-      from booking.bookings b
-     where b.accommodation_id = p_accommodation_id
-       and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))
-       and b.check_out > greatest(p_today, p_from) and b.check_in < p_to
-       and (b.item_id is not null or p_unassigned is null or b.id = any (p_unassigned))
-     order by 5 desc, b.check_in, b.check_out, b.id
-  loop
+  select array_agg(y.id order by y.ord), array_agg(y.check_in order by y.ord), array_agg(y.check_out order by y.ord),
+         array_agg(y.item_id order by y.ord), array_agg(y.fixed order by y.ord), array_agg(y.next_holder order by y.ord)
+    into v_ids, v_in, v_out, v_room, v_fixed, v_next
+    from (select x.*, case when x.item_id is not null
+                           then pg_catalog.lead(x.ord) over (partition by x.item_id order by x.ord) end as next_holder
+            from (select b.id, b.check_in, b.check_out, b.item_id, f.fixed,
+                         row_number() over (order by f.fixed desc, b.check_in, b.check_out, b.id)::integer as ord
+                    from booking.bookings b
+                   cross join lateral (select b.item_id is not null
+                                              and (b.check_in <= p_today or (p_movable is not null and b.id <> all (p_movable))) as fixed) f
+                   where b.accommodation_id = p_accommodation_id
+                     and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
+                     and b.check_out > greatest(p_today, p_from) and b.check_in < p_to
+                     and (b.item_id is not null or p_unassigned is null or b.id = any (p_unassigned))) x) y;
+  n := coalesce(cardinality(v_ids), 0);
+  v_holder := array_fill(null::integer, array[greatest(cardinality(v_items), 1)]);
+  for s in reverse n .. 1 loop
+    k := array_position(v_items, v_room[s]);
+    if k is not null then
+      v_holder[k] := s;
+    end if;
+  end loop;
+
+  for s in 1 .. n loop
     v_pick := null;
-    k := array_position(v_items, r.item_id);
-    v_fits := k is not null and v_active[k] and (v_retired[k] is null or v_retired[k] >= r.check_out);
-    if r.fixed then
+    k := array_position(v_items, v_room[s]);
+    v_fits := k is not null and v_active[k] and (v_retired[k] is null or v_retired[k] >= v_out[s]);
+    if v_fixed[s] then
       if v_fits then
         v_pick := k;
       end if;
-    elsif v_fits and v_busy[k] <= r.check_in then
+    elsif v_fits and v_busy[k] <= v_in[s] then
       v_pick := k;
     else
+      v_clean := null;
       for k in 1 .. cardinality(v_items) loop
-        continue when not v_active[k] or v_busy[k] > r.check_in
-                  or (v_retired[k] is not null and v_retired[k] < r.check_out);
+        continue when not v_active[k] or v_busy[k] > v_in[s]
+                  or (v_retired[k] is not null and v_retired[k] < v_out[s]);
+        -- held for an overlapping night by a stay still to be placed? Stays are placed in check-in order, so the
+        -- first such holder of the room is the only one that can start before this stay ends.
+        c := v_holder[k];
+        v_free := c is null or v_in[c] >= v_out[s];
         if v_pick is null
            or (v_tight and coalesce(v_retired[k], 'infinity') < coalesce(v_retired[v_pick], 'infinity')) then
           v_pick := k;
+        end if;
+        if v_free and (v_clean is null
+                       or (v_tight and coalesce(v_retired[k], 'infinity') < coalesce(v_retired[v_clean], 'infinity'))) then
+          v_clean := k;
           exit when not v_tight;
         end if;
       end loop;
+      v_pick := coalesce(v_clean, v_pick);
     end if;
     if v_pick is not null then
-      v_busy[v_pick] := greatest(v_busy[v_pick], r.check_out);
+      v_busy[v_pick] := greatest(v_busy[v_pick], v_out[s]);
     end if;
-    booking_id := r.id;
-    current_item := r.item_id;
+    k := array_position(v_items, v_room[s]);
+    if k is not null and v_holder[k] = s then
+      v_holder[k] := v_next[s];
+    end if;
+    booking_id := v_ids[s];
+    current_item := v_room[s];
     item := v_items[v_pick];
-    pinned := r.fixed;
+    pinned := v_fixed[s];
     return next;
   end loop;
 end
@@ -343,6 +387,7 @@ returns uuid
 language plpgsql
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_booking   booking.bookings;
   v_capacity  integer;
   v_today     date;
@@ -372,7 +417,7 @@ begin
   select array_agg(b.id), min(b.check_in), max(b.check_out) into v_stale, v_lock_from, v_lock_to
     from booking.bookings b
    where b.accommodation_id = v_booking.accommodation_id
-     and b.status = 'pending' and b.hold_expires_at <= now() and b.item_id is not null
+     and b.status = 'pending' and b.hold_expires_at <= v_now and b.item_id is not null
      and b.check_in < v_to and b.check_out > v_from;
   if v_stale is not null then
     if v_capacity is not null then
@@ -386,7 +431,7 @@ begin
     from (select b.id
             from booking.bookings b
            where b.accommodation_id = v_booking.accommodation_id
-             and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))
+             and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
              and b.check_out > greatest(v_today, v_from) and b.check_in < v_to
            order by b.id
              for update) l;

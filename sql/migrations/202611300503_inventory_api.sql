@@ -66,34 +66,56 @@ as $$
    order by g.name, g.id
 $$;
 
+create or replace function booking.assert_accommodation_exists(p_accommodation_id uuid)
+returns void
+language plpgsql
+stable
+as $$
+begin
+  if not exists (select 1 from booking.accommodations a where a.id = p_accommodation_id) then
+    raise exception using errcode = 'BK002', message = 'This accommodation does not exist.';
+  end if;
+end
+$$;
+
 create or replace function public.list_accommodation_items(p_accommodation_id uuid)
 returns table (id uuid, accommodation_id uuid, label text, retired_from date, in_service boolean, created_at timestamptz)
-language sql
+language plpgsql
 stable
 security definer
 set search_path = pg_catalog, booking, pg_temp
 as $$
-  select i.id, i.accommodation_id, i.label, i.retired_from,
-         i.active and (i.retired_from is null or i.retired_from > booking.property_today(a.time_zone)),
-         i.created_at
-    from booking.accommodation_items i
-    join booking.accommodations a on a.id = i.accommodation_id
-   where i.accommodation_id = p_accommodation_id
-   order by i.label, i.id
+#variable_conflict use_column
+begin
+  perform booking.assert_accommodation_exists(p_accommodation_id);
+  return query
+    select i.id, i.accommodation_id, i.label, i.retired_from,
+           i.active and (i.retired_from is null or i.retired_from > booking.property_today(a.time_zone)),
+           i.created_at
+      from booking.accommodation_items i
+      join booking.accommodations a on a.id = i.accommodation_id
+     where i.accommodation_id = p_accommodation_id
+     order by i.label, i.id;
+end
 $$;
 
 create or replace function public.list_closures(p_accommodation_id uuid, p_from date default null)
 returns table (id uuid, accommodation_id uuid, from_night date, to_night date, reason text, created_by text, created_at timestamptz)
-language sql
+language plpgsql
 stable
 security definer
 set search_path = pg_catalog, booking, pg_temp
 as $$
-  select c.id, c.accommodation_id, lower(c.nights), upper(c.nights), c.reason, c.created_by, c.created_at
-    from booking.closures c
-   where c.accommodation_id = p_accommodation_id
-     and (p_from is null or upper(c.nights) > p_from)
-   order by lower(c.nights), c.id
+#variable_conflict use_column
+begin
+  perform booking.assert_accommodation_exists(p_accommodation_id);
+  return query
+    select c.id, c.accommodation_id, lower(c.nights), upper(c.nights), c.reason, c.created_by, c.created_at
+      from booking.closures c
+     where c.accommodation_id = p_accommodation_id
+       and (p_from is null or upper(c.nights) > p_from)
+     order by lower(c.nights), c.id;
+end
 $$;
 
 -- One row per night of [p_from, p_to) (at most 366): rooms on sale, active bookings (stale holds no longer count),
@@ -107,6 +129,7 @@ security definer
 set search_path = pg_catalog, booking, pg_temp
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_capacity integer;
 begin
   if p_from is null or p_to is null or not pg_catalog.isfinite(p_from) or not pg_catalog.isfinite(p_to)
@@ -124,7 +147,7 @@ begin
         select b.check_in, b.check_out
           from booking.bookings b
          where b.accommodation_id = p_accommodation_id
-           and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))
+           and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
            and b.check_in < p_to and b.check_out > p_from)
       select p_from + g, null::integer,
              (select count(*)::integer from active x where x.check_in <= p_from + g and x.check_out > p_from + g),
@@ -141,7 +164,7 @@ begin
     with stale as materialized (
       select b.check_in, b.check_out
         from booking.bookings b
-       where b.accommodation_id = p_accommodation_id and b.status = 'pending' and b.hold_expires_at <= now()
+       where b.accommodation_id = p_accommodation_id and b.status = 'pending' and b.hold_expires_at <= v_now
          and b.check_in < p_to and b.check_out > p_from)
     select s.night, coalesce(n.capacity, s.capacity),
            coalesce(n.reserved, 0) - (select count(*)::integer from stale x where x.check_in <= s.night and x.check_out > s.night),
@@ -211,18 +234,25 @@ $$;
 create or replace function public.accommodation_night_bookings(p_accommodation_id uuid, p_night date)
 returns table (id uuid, guest_id text, check_in date, check_out date, guests integer, status text,
                hold_expires_at timestamptz, item_id uuid, item_label text)
-language sql
+language plpgsql
 stable
 security definer
 set search_path = pg_catalog, booking, pg_temp
 as $$
-  select b.id, b.guest_id, b.check_in, b.check_out, b.guests, b.status::text, b.hold_expires_at, b.item_id, i.label
-    from booking.bookings b
-    left join booking.accommodation_items i on i.id = b.item_id
-   where b.accommodation_id = p_accommodation_id
-     and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))
-     and b.check_in <= p_night and b.check_out > p_night
-   order by b.check_in, b.id
+#variable_conflict use_column
+declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
+begin
+  perform booking.assert_accommodation_exists(p_accommodation_id);
+  return query
+    select b.id, b.guest_id, b.check_in, b.check_out, b.guests, b.status::text, b.hold_expires_at, b.item_id, i.label
+      from booking.bookings b
+      left join booking.accommodation_items i on i.id = b.item_id
+     where b.accommodation_id = p_accommodation_id
+       and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
+       and b.check_in <= p_night and b.check_out > p_night
+     order by b.check_in, b.id;
+end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -274,6 +304,10 @@ as $$
 declare
   v_id uuid;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   perform booking.assert_accommodation_settings(p_name, p_capacity, p_max_guests, p_time_zone, p_actor);
   insert into booking.accommodations (name, total_inventory, max_guests, time_zone)
   values (btrim(p_name), p_capacity, p_max_guests, p_time_zone)
@@ -313,11 +347,16 @@ set search_path = pg_catalog, booking, pg_temp
 set lock_timeout = '5s'
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_old      booking.accommodations;
   v_new      booking.accommodations;
   v_today    date;
   v_changes  jsonb := '{}';
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   select * into v_old from booking.accommodations a where a.id = p_accommodation_id for update;
   if not found then
     raise exception using errcode = 'BK002', message = 'This accommodation does not exist.';
@@ -336,12 +375,12 @@ begin
   if (v_new.total_inventory is null) <> (v_old.total_inventory is null) then
     if exists (select 1 from booking.bookings b
                 where b.accommodation_id = p_accommodation_id
-                  and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))) then
+                  and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))) then
       perform booking.raise_inventory_conflict(
         'Switching between limited and unlimited capacity needs an accommodation without active bookings.',
-        pg_catalog.jsonb_build_object('bookings', (select count(*) from booking.bookings b
+        pg_catalog.jsonb_build_object('count', (select count(*) from booking.bookings b
                                                     where b.accommodation_id = p_accommodation_id
-                                                      and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now())))));
+                                                      and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now)))));
     end if;
     if v_new.total_inventory is null and exists (select 1 from booking.accommodation_items i where i.accommodation_id = p_accommodation_id) then
       perform booking.raise_inventory_conflict(
@@ -404,6 +443,10 @@ declare
   v_today date;
   v_id    uuid;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   select * into v_acc from booking.accommodations a where a.id = p_accommodation_id for update;
   if not found then
     raise exception using errcode = 'BK002', message = 'This accommodation does not exist.';
@@ -454,6 +497,7 @@ set search_path = pg_catalog, booking, pg_temp
 set lock_timeout = '5s'
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_acc      booking.accommodations;
   v_item     booking.accommodation_items;
   v_today    date;
@@ -464,6 +508,10 @@ declare
   v_unplaced uuid[];
   v_moved    jsonb;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   select * into v_acc from booking.accommodations a where a.id = p_accommodation_id for update;
   if not found then
     raise exception using errcode = 'BK002', message = 'This accommodation does not exist.';
@@ -493,7 +541,7 @@ begin
 
   perform 1 from booking.bookings b
    where b.accommodation_id = p_accommodation_id
-     and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))
+     and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
      and b.check_out > v_today
    order by b.id
      for update;
@@ -552,10 +600,15 @@ set search_path = pg_catalog, booking, pg_temp
 set lock_timeout = '5s'
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_acc   booking.accommodations;
   v_today date;
   v_id    uuid;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   select * into v_acc from booking.accommodations a where a.id = p_accommodation_id for update;
   if not found then
     raise exception using errcode = 'BK002', message = 'This accommodation does not exist.';
@@ -599,7 +652,7 @@ begin
                      'status', b.status) order by b.check_in, b.id), '[]')
               from booking.bookings b
              where b.accommodation_id = p_accommodation_id
-               and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))
+               and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
                and b.check_in < p_to and b.check_out > p_from)
       from booking.closures c
      where c.id = v_id;
@@ -617,6 +670,10 @@ declare
   v_acc     booking.accommodations;
   v_closure booking.closures;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   select * into v_acc from booking.accommodations a where a.id = p_accommodation_id for update;
   if not found then
     raise exception using errcode = 'BK002', message = 'This accommodation does not exist.';
@@ -647,6 +704,7 @@ end
 $$;
 
 alter function booking.assert_accommodation_settings(text, integer, integer, text, text) owner to booking_owner;
+alter function booking.assert_accommodation_exists(uuid) owner to booking_owner;
 alter function public.get_accommodation(uuid) owner to booking_owner;
 alter function public.list_accommodations(integer, text, uuid) owner to booking_owner;
 alter function public.list_accommodation_items(uuid) owner to booking_owner;

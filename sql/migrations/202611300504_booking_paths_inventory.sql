@@ -110,6 +110,7 @@ returns uuid
 language plpgsql
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_acc       booking.accommodations;
   v_today     date;
   v_existing  booking.bookings;
@@ -161,10 +162,10 @@ begin
   end if;
 
   insert into booking.bookings
-    (accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key)
+    (accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key, created_at, updated_at)
   values
     (p_accommodation_id, p_guest_id, p_check_in, p_check_out, p_guests, p_status::booking.booking_status,
-     case when p_status = 'pending' then now() + p_hold_ttl end, p_idempotency_key)
+     case when p_status = 'pending' then v_now + p_hold_ttl end, p_idempotency_key, v_now, v_now)
   returning id into v_id;
   insert into booking.booking_events (booking_id, accommodation_id, event, detail)
   values (v_id, p_accommodation_id, 'created', pg_catalog.jsonb_build_object('status', p_status, 'placed', true));
@@ -175,7 +176,7 @@ begin
   -- bookings, then rooms; then one plan for every stay from today on, written whole (first assignments too)
   perform 1 from booking.bookings b
    where b.accommodation_id = p_accommodation_id
-     and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now()))
+     and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
      and b.check_out > v_today
    order by b.id
      for update;
@@ -216,6 +217,7 @@ set lock_timeout = '2s'
 set plan_cache_mode = force_generic_plan
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_nights       integer;
   v_capacity     integer;
   v_max_guests   integer;
@@ -234,6 +236,10 @@ declare
   v_problem      record;
   v_text         text;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   -- The common case is checked inline (a nested call costs more than the check); request_problem words the
   -- error when something is off. Nothing is computed from the dates before they are known to be finite.
   if p_check_in is null or p_check_out is null or not pg_catalog.isfinite(p_check_in)
@@ -264,7 +270,7 @@ begin
       select array_agg(b.id) as ids, min(b.check_in) as first_in, max(b.check_out) as last_out
         from booking.bookings b
        where b.accommodation_id = a.id
-         and b.status = 'pending' and b.hold_expires_at <= now()
+         and b.status = 'pending' and b.hold_expires_at <= v_now
          and b.check_in < p_check_out and b.check_out > p_check_in) s on a.total_inventory is not null
     left join lateral (
       select count(*)::integer as nights,
@@ -318,10 +324,10 @@ begin
   -- (guest, key) queues a concurrent replay behind this insert and then turns it into "do nothing".
   with inserted as (
     insert into booking.bookings
-      (accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key)
+      (accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key, created_at, updated_at)
     values
       (p_accommodation_id, p_guest_id, p_check_in, p_check_out, p_guests, p_status::booking.booking_status,
-       case when p_status = 'pending' then now() + p_hold_ttl end, p_idempotency_key)
+       case when p_status = 'pending' then v_now + p_hold_ttl end, p_idempotency_key, v_now, v_now)
     on conflict (guest_id, idempotency_key) where idempotency_key is not null do nothing
     returning id
   ), logged as (
@@ -436,6 +442,7 @@ set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_n          integer := coalesce(cardinality(p_accommodation_ids), 0);
   v_code       text[];
   v_msg        text[];
@@ -470,6 +477,10 @@ declare
   j integer;
   k integer;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   if v_n = 0 then
     return;
   end if;
@@ -556,7 +567,7 @@ begin
     cross join lateral (
       select b.id
         from booking.bookings b
-       where b.accommodation_id = r.acc and b.status = 'pending' and b.hold_expires_at <= now()
+       where b.accommodation_id = r.acc and b.status = 'pending' and b.hold_expires_at <= v_now
          and b.check_in < r.cout and b.check_out > r.cin
       offset 0) s
    where r.id is not null and r.cap is not null;
@@ -624,9 +635,9 @@ begin
   -- Keys in (guest, key) order, so two batches replaying the same keys wait in one order.
   with inserted as (
     insert into booking.bookings
-      (id, accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key)
+      (id, accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key, created_at, updated_at)
     select r.id, r.acc, r.guest, r.cin, r.cout, r.guests, p_status::booking.booking_status,
-           case when p_status = 'pending' then now() + p_hold_ttl end, r.idem
+           case when p_status = 'pending' then v_now + p_hold_ttl end, r.idem, v_now, v_now
       from unnest(v_ids, p_accommodation_ids, p_guest_ids, p_check_ins, p_check_outs, p_guests, p_idempotency_keys)
              as r(id, acc, guest, cin, cout, guests, idem)
      where r.id is not null
@@ -804,6 +815,7 @@ set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_n    integer := coalesce(cardinality(p_accommodation_ids), 0);
   v_code text[];
   v_msg  text[];
@@ -851,7 +863,7 @@ begin
         with stale as materialized (
           select b.check_in, b.check_out
             from booking.bookings b
-           where b.accommodation_id = r.acc and b.status = 'pending' and b.hold_expires_at <= now()
+           where b.accommodation_id = r.acc and b.status = 'pending' and b.hold_expires_at <= v_now
              and b.check_in < r.cout and b.check_out > r.cin)
         select min(case when n.closed then 0
                         else n.capacity - n.reserved
@@ -876,6 +888,7 @@ returns uuid
 language plpgsql
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_booking   booking.bookings;
   v_capacity  integer;
   v_stale     uuid[];
@@ -891,7 +904,7 @@ begin
   select array_agg(b.id), min(b.check_in), max(b.check_out) into v_stale, v_lock_from, v_lock_to
     from booking.bookings b
    where b.accommodation_id = v_booking.accommodation_id
-     and b.status = 'pending' and b.hold_expires_at <= now() and b.item_id is not null
+     and b.status = 'pending' and b.hold_expires_at <= v_now and b.item_id is not null
      and b.check_in < v_booking.check_out and b.check_out > v_booking.check_in and b.id <> p_booking_id;
   if v_stale is not null then
     select a.total_inventory into v_capacity from booking.accommodations a where a.id = v_booking.accommodation_id;
@@ -902,7 +915,8 @@ begin
   end if;
 
   select * into v_booking from booking.bookings b where b.id = p_booking_id for update;
-  if v_booking.status = 'expired' or (v_booking.status = 'pending' and v_booking.hold_expires_at <= now()) then
+  -- judged on the row version it has locked, by a fresh reading of the clock (it may have waited for the lock)
+  if v_booking.status = 'expired' or (v_booking.status = 'pending' and v_booking.hold_expires_at <= pg_catalog.clock_timestamp()) then
     raise exception using errcode = 'BK005', message = 'The hold on this booking has expired.';
   end if;
   if v_booking.status <> all (array['pending', 'confirmed']::booking.booking_status[]) then
@@ -983,13 +997,18 @@ set search_path = pg_catalog, booking, pg_temp
 set lock_timeout = '2s'
 as $$
 declare
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_booking booking.bookings;
 begin
+  -- READ COMMITTED or nothing: see booking.raise_not_read_committed
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    perform booking.raise_not_read_committed();
+  end if;
   select * into v_booking from booking.bookings b where b.id = p_booking_id;
   if not found or (p_guest_id is not null and v_booking.guest_id <> p_guest_id) then
     raise exception using errcode = 'BK006', message = 'This booking does not exist.';
   end if;
-  if v_booking.status = 'expired' or (v_booking.status = 'pending' and v_booking.hold_expires_at <= now()) then
+  if v_booking.status = 'expired' or (v_booking.status = 'pending' and v_booking.hold_expires_at <= v_now) then
     raise exception using errcode = 'BK005', message = 'The hold on this booking has expired.';
   end if;
   if v_booking.status <> all (array['pending', 'confirmed']::booking.booking_status[]) then
@@ -1007,9 +1026,12 @@ end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- check_for_double_bookings: the audit, recomputed from the tables themselves.
+-- check_for_double_bookings(p_from): 202611300102's audit (its scope, running sums and clock) with the inventory:
+-- a night is over when its active bookings exceed the night row's own capacity (which keeps the capacity the night
+-- had) or the rooms in service that night; a booking may not sit in a room retired during its stay; and a night row
+-- from today on must say what the accommodation, its rooms and its closures say. Closures are not findings.
 -- ---------------------------------------------------------------------------------------------
-create or replace function public.check_for_double_bookings()
+create or replace function public.check_for_double_bookings(p_from date default null)
 returns table (
   issue            text,
   accommodation_id uuid,
@@ -1019,94 +1041,130 @@ returns table (
   booked           integer,
   capacity         integer,
   recorded         integer)
-language sql
+language plpgsql
 stable
 security definer
 set search_path = pg_catalog, booking, pg_temp
+set plan_cache_mode = force_custom_plan
+set jit = off
 as $$
-  with active as (
-    select b.id, b.accommodation_id, b.check_in, b.check_out, b.stay, b.item_id
+#variable_conflict use_column
+declare
+  -- one clock reading for the whole audit: a hold is active in every part of it or in none
+  v_now  timestamptz := pg_catalog.clock_timestamp();
+  v_from date := coalesce(p_from, '-infinity'::date);
+begin
+  return query
+  with live as materialized (
+    select b.id, b.accommodation_id, b.check_in, b.check_out, b.item_id,
+           b.status = 'confirmed' or b.hold_expires_at > v_now as active
       from booking.bookings b
-     where b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > now())
-  ), active_nights as (
-    select a.accommodation_id, a.check_in + i as night, array_agg(a.id order by a.id) as ids, count(*)::integer as booked
-      from active a
-     cross join lateral pg_catalog.generate_series(0, a.check_out - a.check_in - 1) as i
-     group by 1, 2
-  ), held_nights as (
-    -- what the counters must say: every pending or confirmed booking until it is released
-    select b.accommodation_id, b.check_in + i as night, count(*)::integer as held
-      from booking.bookings b
-      join booking.accommodations acc on acc.id = b.accommodation_id and acc.total_inventory is not null
-     cross join lateral pg_catalog.generate_series(0, b.check_out - b.check_in - 1) as i
-     where b.status in ('pending', 'confirmed')
-     group by 1, 2
-  ), rooms as (
-    select i.accommodation_id, count(*) as n from booking.accommodation_items i group by 1
+     where b.status in ('pending', 'confirmed') and b.check_out > v_from
+  ), rooms as materialized (
+    select i.accommodation_id, i.id, i.active, i.retired_from
+      from booking.accommodation_items i
+  ), counted as (
+    -- the accommodations whose nights are counted: limited ones (capacity, counters) and any with rooms
+    select acc.id, acc.total_inventory
+      from booking.accommodations acc
+     where acc.total_inventory is not null or exists (select 1 from rooms r where r.accommodation_id = acc.id)
+  ), per_night as (
+    -- per night what the counters must say (held: pending + confirmed) and what counts now (booked: stale holds
+    -- excluded), by a running sum over check-in / check-out dates (see 202611300102)
+    select s.accommodation_id, s.starts + i as night, s.held::integer as held, s.booked::integer as booked, s.capacity
+      from (select d.accommodation_id, d.day as starts,
+                   pg_catalog.lead(d.day) over w as ends,
+                   sum(d.held) over w as held, sum(d.booked) over w as booked, d.capacity
+              from (select e.accommodation_id, e.day, sum(e.held) as held, sum(e.booked) as booked, c.total_inventory as capacity
+                      from (select l.accommodation_id, l.check_in as day, 1 as held, l.active::integer as booked from live l
+                            union all
+                            select l.accommodation_id, l.check_out, -1, -l.active::integer from live l) e
+                      join counted c on c.id = e.accommodation_id
+                     group by 1, 2, c.total_inventory) d
+            window w as (partition by d.accommodation_id order by d.day)) s
+     cross join lateral pg_catalog.generate_series(0, s.ends - s.starts - 1) as i
+     where s.held > 0 and s.starts + i >= v_from
+  ), limits as (
+    select n.accommodation_id, n.night, n.held, n.booked, n.capacity is not null as limited,
+           coalesce(ni.capacity, n.capacity) as capacity,
+           case when exists (select 1 from rooms r where r.accommodation_id = n.accommodation_id)
+                then (select count(*)::integer from rooms r
+                       where r.accommodation_id = n.accommodation_id and r.active
+                         and (r.retired_from is null or n.night < r.retired_from)) end as in_service
+      from per_night n
+      left join booking.night_inventory ni on ni.accommodation_id = n.accommodation_id and ni.night = n.night
+  ), assigned as (
+    select l.id, l.accommodation_id, l.item_id, l.check_in, l.check_out,
+           max(l.check_out) over (partition by l.item_id order by l.check_in, l.id
+                                  rows between unbounded preceding and 1 preceding) as earlier_out
+      from live l
+     where l.active and l.item_id is not null
   ), today as (
-    select acc.id, booking.property_today(acc.time_zone) as today from booking.accommodations acc
+    select acc.id, greatest(booking.property_today(acc.time_zone), v_from) as from_night, acc.total_inventory
+      from booking.accommodations acc
+     where acc.total_inventory is not null
   )
-  -- a night over its capacity (the night row's, which keeps the capacity it had; else the accommodation's)
-  select 'oversold_night', n.accommodation_id, n.night, null::uuid, n.ids, n.booked,
-         coalesce(ni.capacity, acc.total_inventory), null::integer
-    from active_nights n
-    join booking.accommodations acc on acc.id = n.accommodation_id
-    left join booking.night_inventory ni on ni.accommodation_id = n.accommodation_id and ni.night = n.night
-   where acc.total_inventory is not null and n.booked > coalesce(ni.capacity, acc.total_inventory)
+  select 'oversold_night'::text, n.accommodation_id, n.night, null::uuid,
+         (select array_agg(l.id order by l.id)
+            from live l
+           where l.active and l.accommodation_id = n.accommodation_id and l.check_in <= n.night and l.check_out > n.night),
+         n.booked, n.capacity, null::integer
+    from limits n
+   where n.limited and n.booked > n.capacity
   union all
-  -- a night with more bookings than rooms in service (room types with rooms)
-  select 'night_over_rooms', n.accommodation_id, n.night, null::uuid, n.ids, n.booked, s.in_service, null::integer
-    from active_nights n
-    join rooms r on r.accommodation_id = n.accommodation_id
-   cross join lateral (
-     select count(*)::integer as in_service from booking.accommodation_items i
-      where i.accommodation_id = n.accommodation_id and i.active
-        and (i.retired_from is null or n.night < i.retired_from)) s
-   where n.booked > s.in_service
+  select 'night_over_rooms'::text, n.accommodation_id, n.night, null::uuid,
+         (select array_agg(l.id order by l.id)
+            from live l
+           where l.active and l.accommodation_id = n.accommodation_id and l.check_in <= n.night and l.check_out > n.night),
+         n.booked, n.in_service, null::integer
+    from limits n
+   where n.booked > n.in_service
   union all
-  select 'item_double_assigned', x.accommodation_id, greatest(x.check_in, y.check_in), x.item_id,
-         array[x.id, y.id], 2, null::integer, null::integer
-    from active x
-    join active y on y.item_id = x.item_id and x.id < y.id and x.stay && y.stay
+  select 'item_double_assigned'::text, y.accommodation_id, y.check_in, y.item_id,
+         array[least(x.id, y.id), greatest(x.id, y.id)], 2, null::integer, null::integer
+    from assigned y
+    join assigned x on x.item_id = y.item_id and (x.check_in, x.id) < (y.check_in, y.id) and x.check_out > y.check_in
+   where y.check_in < y.earlier_out
   union all
   -- a booking in a room that is out of service on one of its nights
-  select 'item_out_of_service', a.accommodation_id, greatest(a.check_in, coalesce(i.retired_from, a.check_in)), a.item_id,
+  select 'item_out_of_service'::text, a.accommodation_id, greatest(a.check_in, coalesce(r.retired_from, a.check_in)), a.item_id,
          array[a.id], 1, null::integer, null::integer
-    from active a
-    join booking.accommodation_items i on i.id = a.item_id
-   where not i.active or (i.retired_from is not null and i.retired_from < a.check_out)
+    from assigned a
+    join rooms r on r.id = a.item_id
+   where not r.active or (r.retired_from is not null and r.retired_from < a.check_out)
   union all
-  select 'counter_drift', coalesce(h.accommodation_id, ni.accommodation_id), coalesce(h.night, ni.night), null::uuid,
+  select 'counter_drift'::text, coalesce(h.accommodation_id, ni.accommodation_id), coalesce(h.night, ni.night), null::uuid,
          null::uuid[], coalesce(h.held, 0), null::integer, coalesce(ni.reserved, 0)
-    from held_nights h
-    full join booking.night_inventory ni on ni.accommodation_id = h.accommodation_id and ni.night = h.night
+    from (select l.accommodation_id, l.night, l.held from limits l where l.limited) h
+    full join (select n.accommodation_id, n.night, n.reserved
+                 from booking.night_inventory n
+                where n.night >= v_from) ni on ni.accommodation_id = h.accommodation_id and ni.night = h.night
    where coalesce(h.held, 0) <> coalesce(ni.reserved, 0)
   union all
-  -- a night row from the property's today on whose capacity or closed flag disagrees with the accommodation, its
-  -- rooms and its closures (booked = what it should say, recorded = what it says; -1 for a closed flag)
-  select 'night_settings_drift', x.accommodation_id, x.night, null::uuid, null::uuid[],
+  -- a night row from the property's today on whose capacity or closed flag disagrees with the accommodation, its rooms
+  -- and its closures (booked = what it should say, recorded = what it says; -1 for a closed flag)
+  select 'night_settings_drift'::text, x.accommodation_id, x.night, null::uuid, null::uuid[],
          case when x.expected_capacity <> x.capacity then x.expected_capacity else -1 end, null::integer,
          case when x.expected_capacity <> x.capacity then x.capacity else -1 end
     from (select ni.accommodation_id, ni.night, ni.capacity, ni.closed,
-                 case when r.n is null then acc.total_inventory
-                      else least(acc.total_inventory,
-                                 (select count(*)::integer from booking.accommodation_items i
-                                   where i.accommodation_id = ni.accommodation_id and i.active
-                                     and (i.retired_from is null or ni.night < i.retired_from))) end as expected_capacity,
+                 case when not exists (select 1 from rooms r where r.accommodation_id = ni.accommodation_id) then t.total_inventory
+                      else least(t.total_inventory,
+                                 (select count(*)::integer from rooms r
+                                   where r.accommodation_id = ni.accommodation_id and r.active
+                                     and (r.retired_from is null or ni.night < r.retired_from))) end as expected_capacity,
                  exists (select 1 from booking.closures c
                           where c.accommodation_id = ni.accommodation_id and c.nights @> ni.night) as expected_closed
             from booking.night_inventory ni
             join today t on t.id = ni.accommodation_id
-            join booking.accommodations acc on acc.id = ni.accommodation_id and acc.total_inventory is not null
-            left join rooms r on r.accommodation_id = ni.accommodation_id
-           where ni.night >= t.today) x
+           where ni.night >= t.from_night) x
    where x.expected_capacity <> x.capacity or x.expected_closed <> x.closed
-  order by 1, 2, 3
+  order by 1, 2, 3;
+end
 $$;
-comment on function public.check_for_double_bookings() is
-  'Audit. oversold_night: active bookings on a night exceed its capacity. night_over_rooms: more active bookings '
-  'than rooms in service that night. item_double_assigned: two active bookings with overlapping stays share a '
-  'room. item_out_of_service: an active booking in a room retired (or inactive) during its stay. counter_drift: '
-  'a night counter (recorded) differs from the pending+confirmed bookings on it (booked). night_settings_drift: a '
-  'night row from today on disagrees with the accommodation, its rooms and closures. Closures are not findings. '
-  'Empty when healthy.';
+comment on function public.check_for_double_bookings(date) is
+  'Audit, recomputed from the tables themselves. oversold_night: active bookings on a night exceed its capacity (the '
+  'night row''s). night_over_rooms: more active bookings than rooms in service that night. item_double_assigned: two '
+  'active bookings with overlapping stays share a room. item_out_of_service: an active booking in a room retired (or '
+  'inactive) during its stay. counter_drift: a night counter (recorded) differs from the pending+confirmed bookings on '
+  'it (booked). night_settings_drift: a night row from today on disagrees with the accommodation, its rooms and '
+  'closures. Closures are not findings. Empty when healthy. p_from: only nights from it on; null = the whole history.';

@@ -16,7 +16,7 @@ alter function public.create_booking_with_atomic_lock(uuid, text, date, date, in
 alter function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) owner to booking_owner;
 alter function public.check_availability_many(uuid[], date[], date[]) owner to booking_owner;
 alter function public.assign_accommodation_item_atomically(uuid, text) owner to booking_owner;
-alter function public.check_for_double_bookings() owner to booking_owner;
+alter function public.check_for_double_bookings(date) owner to booking_owner;
 
 revoke execute on all functions in schema booking from public, booking_app;
 

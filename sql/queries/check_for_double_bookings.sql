@@ -6,4 +6,5 @@ select issue            as "Issue",
        booked           as "Booked",
        capacity         as "Capacity",
        recorded         as "Recorded"
-  from check_for_double_bookings()
+  from check_for_double_bookings(case when @DaysBack::integer is null then null
+                                     else (now() at time zone 'UTC')::date - @DaysBack::integer end)

@@ -9,5 +9,5 @@ select a.id is not null  as "AccommodationExists",
        c.created_at      as "CreatedAt"
   from (select 1) one
   left join get_accommodation(@AccommodationId) a on true
-  left join lateral list_closures(a.id, @From::date) c on true
+  left join lateral (select * from list_closures(a.id, @From::date) where a.id is not null) c on true
  order by c.from_night, c.id

@@ -9,5 +9,5 @@ select a.id is not null  as "AccommodationExists",
        i.created_at      as "CreatedAt"
   from (select 1) one
   left join get_accommodation(@AccommodationId) a on true
-  left join lateral list_accommodation_items(a.id) i on true
+  left join lateral (select * from list_accommodation_items(a.id) where a.id is not null) i on true
  order by i.label, i.id

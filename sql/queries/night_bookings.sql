@@ -12,5 +12,5 @@ select a.id is not null   as "AccommodationExists",
        b.item_label       as "ItemLabel"
   from (select 1) one
   left join get_accommodation(@AccommodationId) a on true
-  left join lateral accommodation_night_bookings(a.id, @Night) b on true
+  left join lateral (select * from accommodation_night_bookings(a.id, @Night) where a.id is not null) b on true
  order by b.check_in, b.id

@@ -25,6 +25,7 @@ drop function if exists public.add_accommodation_item(uuid, text, text);
 drop function if exists public.update_accommodation(uuid, text, boolean, integer, integer, text, text);
 drop function if exists public.create_accommodation(text, integer, integer, text, text);
 drop function if exists booking.assert_accommodation_settings(text, integer, integer, text, text);
+drop function if exists booking.assert_accommodation_exists(uuid);
 drop function if exists public.accommodation_night_bookings(uuid, date);
 drop function if exists public.search_availability(date, date, integer, uuid[], integer, uuid);
 drop function if exists public.accommodation_calendar(uuid, date, date);
@@ -50,6 +51,22 @@ drop function if exists booking.property_today(text);
 -- 202611300501_inventory_schema (its columns and constraints go with the tables below)
 drop table if exists booking.inventory_events;
 drop table if exists booking.closures;
+
+-- 202611300301_health_probe (its grants on booking_migrations go with that schema, below)
+drop function if exists public.booking_schema_version();
+
+-- 202611300103_client_api (the role booking_client goes with the others at the end)
+drop function if exists public.my_cancel_booking(uuid);
+drop function if exists public.my_confirm_booking(uuid);
+drop function if exists public.my_booking(uuid);
+drop function if exists public.my_create_booking(uuid, date, date, integer, text);
+drop function if exists booking.session_guest();
+
+-- 202611300102_audit_scope (its indexes go with the tables)
+drop function if exists public.check_for_double_bookings(date);
+
+-- 202611300101_hardened_functions (it replaced functions of 202611250002 / 0004: dropped below)
+drop function if exists booking.raise_not_read_committed();
 
 -- 202611250003_app_role_grants: privileges go with the functions below.
 
@@ -109,7 +126,7 @@ do $$
 declare
   r text;
 begin
-  foreach r in array array['booking_app', 'booking_owner'] loop
+  foreach r in array array['booking_client', 'booking_app', 'booking_owner'] loop
     if exists (select from pg_roles where rolname = r) then
       begin
         execute format('drop owned by %I', r);

@@ -15,11 +15,14 @@ namespace BookingFunctions.Api.Tests;
 /// logged in as the restricted app role (EXECUTE on the API functions only).
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class ApiHostFixture : IAsyncLifetime
+public class ApiHostFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
     private WebApplication? _app;
     private HttpClient? _client;
+
+    /// <summary>The one web origin this host lets browsers call it from.</summary>
+    public const string AllowedOrigin = "https://app.bookingfunctions.test";
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Fixture not initialised.");
 
@@ -29,11 +32,14 @@ public sealed class ApiHostFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Fixture not initialised.");
 
+    /// <summary>How the host's connections reach the server.</summary>
+    protected virtual DatabaseRoute Route => DatabaseRoute.Direct;
+
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
         var server = await TestDatabaseServer.GetAsync();
-        _database = await server.CreateDatabaseAsync(nameof(ApiHostFixture), ct);
+        _database = await server.CreateDatabaseAsync(GetType().Name, Route, ct);
 
         _app = BookingWebApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
         {
@@ -45,6 +51,7 @@ public sealed class ApiHostFixture : IAsyncLifetime
                 ["Booking:Auth:DevSigningKey"] = TestTokens.SigningKey,
                 ["Booking:Auth:StaffRole"] = TestTokens.StaffRole,
                 ["Booking:Auth:ClockSkew"] = "00:00:05",
+                [$"{CrossOriginOptions.Section}:AllowedOrigins:0"] = AllowedOrigin,
                 // the audit has its own tests; here it must not expire holds behind a test's back
                 ["DoubleBookingMonitorSchedule"] = "0 0 0 1 1 *",
             });
@@ -70,5 +77,7 @@ public sealed class ApiHostFixture : IAsyncLifetime
         {
             await _database.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }

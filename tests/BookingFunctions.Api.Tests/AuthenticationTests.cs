@@ -18,6 +18,14 @@ public sealed class AuthenticationTests(ApiHostFixture host) : IClassFixture<Api
         "signed with another key",
         "not a JWT",
         "no subject",
+        "subject with a NUL character",
+        "subject with a control character",
+        "subject with a line break",
+        "subject over 200 characters",
+        "crit header with an unknown extension",
+        "exp as a string",
+        "nbf as a string",
+        "iat as a string",
     };
 
     private static string? Token(string kind) => kind switch
@@ -31,6 +39,15 @@ public sealed class AuthenticationTests(ApiHostFixture host) : IClassFixture<Api
         "signed with another key" => TestTokens.For("guest-x", key: new string('k', 64)),
         "not a JWT" => "definitely-not-a-token",
         "no subject" => TestTokens.WithoutSubject(),
+        "subject with a NUL character" => TestTokens.For("guest-\u0000-x"),
+        "subject with a control character" => TestTokens.For("guest-\u0001-x"),
+        "subject with a line break" => TestTokens.For("guest-x\nstaff"),
+        "subject over 200 characters" => TestTokens.For(new string('g', 201)),
+        "crit header with an unknown extension" =>
+            TestTokens.SignedRaw("""{"alg":"HS256","typ":"JWT","crit":["exp-ext"],"exp-ext":true}""", TestTokens.PayloadJson("guest-x")),
+        "exp as a string" => TestTokens.SignedRaw(TestTokens.HeaderJson, TestTokens.PayloadJson("guest-x", exp: TestTokens.QuotedSeconds(600))),
+        "nbf as a string" => TestTokens.SignedRaw(TestTokens.HeaderJson, TestTokens.PayloadJson("guest-x", nbf: TestTokens.QuotedSeconds(-1))),
+        "iat as a string" => TestTokens.SignedRaw(TestTokens.HeaderJson, TestTokens.PayloadJson("guest-x", iat: TestTokens.QuotedSeconds(-1))),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

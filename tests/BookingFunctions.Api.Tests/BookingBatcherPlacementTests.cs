@@ -31,8 +31,8 @@ public sealed class BookingBatcherPlacementTests(DatabaseFixture fixture) : ICla
         // others queue up and leave together as the next create_bookings call.
         await using var pool = NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(Db.AppConnectionString) { MaxPoolSize = 1, Timeout = 60 }.ConnectionString);
-        await using var batcher = new BookingBatcher(pool, Options.Create(new BookingOptions { ConcurrentBatches = 1, MaxBatchSize = 64 }),
-            TimeProvider.System, log);
+        var options = new BookingOptions { ConcurrentBatches = 1, MaxBatchSize = 64 };
+        await using var batcher = new BookingBatcher(TestDatabaseCalls.For(pool, options), Options.Create(options), log);
         var held = await pool.OpenConnectionAsync(ct);
 
         // Act
@@ -63,8 +63,8 @@ public sealed class BookingBatcherPlacementTests(DatabaseFixture fixture) : ICla
         var accommodation = await Arrange.AccommodationAsync(Db, rooms: 3, items: 3, ct: ct);
         var stay = Arrange.Stay(daysAhead: 40, nights: 1);
         await RetireAsync(accommodation, "room 003", stay.CheckIn.AddDays(10), ct);
-        await using var batcher = new BookingBatcher(Db.App, Options.Create(new BookingOptions { ConcurrentBatches = 2 }), TimeProvider.System,
-            new FakeLogger<BookingBatcher>());
+        var options = new BookingOptions { ConcurrentBatches = 2 };
+        await using var batcher = new BookingBatcher(TestDatabaseCalls.For(Db.App, options), Options.Create(options), new FakeLogger<BookingBatcher>());
 
         // Act
         var calls = Enumerable.Range(0, 30)

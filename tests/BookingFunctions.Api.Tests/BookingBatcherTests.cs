@@ -14,13 +14,16 @@ namespace BookingFunctions.Api.Tests;
 /// gives up while queued is never sent; disposing drains the queue and then refuses.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+public abstract class BookingBatcherTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : DatabaseFixture
 {
     private TestDatabase Db => fixture.Database;
 
-    private static BookingBatcher Batcher(NpgsqlDataSource dataSource, int concurrentBatches, int maxBatchSize = 64) =>
-        new(dataSource, Options.Create(new BookingOptions { ConcurrentBatches = concurrentBatches, MaxBatchSize = maxBatchSize }),
-            TimeProvider.System, NullLogger<BookingBatcher>.Instance);
+    private static BookingBatcher Batcher(NpgsqlDataSource dataSource, int concurrentBatches, int maxBatchSize = 64)
+    {
+        var options = new BookingOptions { ConcurrentBatches = concurrentBatches, MaxBatchSize = maxBatchSize };
+        return new(TestDatabaseCalls.For(dataSource, options), Options.Create(options), NullLogger<BookingBatcher>.Instance);
+    }
 
     private static NewBooking Request(Guid accommodation, (DateOnly CheckIn, DateOnly CheckOut) stay, string? guest = null, string? key = null) =>
         new(accommodation, guest ?? TestTokens.NewGuest(), stay.CheckIn, stay.CheckOut, Guests: 2, key);
@@ -137,6 +140,80 @@ public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture
         Assert.Equal(1, await Arrange.BookingCountAsync(Db, accommodation, ct));
         Assert.Equal(0, await BookingsOfGuestAsync(backwards.GuestId, ct));
         Assert.Equal(0, await BookingsOfGuestAsync(unknown.GuestId, ct));
+    }
+
+    [Fact]
+    public async Task A_backend_terminated_while_it_carried_a_batch_fails_none_of_the_requests_in_that_batch()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var accommodation = await Arrange.AccommodationAsync(Db, rooms: 50, ct: ct);
+        var stay = Arrange.Stay(daysAhead: 100, nights: 1);
+        await Arrange.BookingAsync(Db, accommodation, stay.CheckIn, stay.CheckOut, ct: ct);
+        var blockedAccommodation = await Arrange.AccommodationAsync(Db, rooms: 5, ct: ct);
+        var blockedStay = Arrange.Stay(daysAhead: 101, nights: 1);
+        await Arrange.BookingAsync(Db, blockedAccommodation, blockedStay.CheckIn, blockedStay.CheckOut, ct: ct);
+        // half with an Idempotency-Key, half without: neither kind may be failed by a backend that died under its batch
+        var requests = Enumerable.Range(0, 10).Select(i => Request(accommodation, stay, key: i % 2 == 0 ? Guid.NewGuid().ToString() : null)).ToList();
+        await using var batcher = Batcher(Db.App, concurrentBatches: 1);
+        await using var firstLocker = await Db.Admin.OpenConnectionAsync(ct);
+        await using var firstLock = await firstLocker.BeginTransactionAsync(ct);
+        await firstLocker.ExecuteAsync(new CommandDefinition("select 1 from booking.night_inventory where accommodation_id = @blockedAccommodation for update",
+            new { blockedAccommodation }, firstLock, cancellationToken: ct));
+        await using var batchLocker = await Db.Admin.OpenConnectionAsync(ct);
+        await using var batchLock = await batchLocker.BeginTransactionAsync(ct);
+        await batchLocker.ExecuteAsync(new CommandDefinition("select 1 from booking.night_inventory where accommodation_id = @accommodation for update",
+            new { accommodation }, batchLock, cancellationToken: ct));
+        // The single worker is busy with a first request held up by a locked night, so the ten are all queued when it
+        // is free again and leave together as one create_bookings call, which then waits on the second lock.
+        var blocked = batcher.CreateAsync(Request(blockedAccommodation, blockedStay), ct);
+        await WaitForALockWaitAsync(blocked, ct);
+        var calls = requests.Select(r => batcher.CreateAsync(r, ct)).ToList();
+        await firstLock.CommitAsync(ct);
+        await blocked;
+        var batchBackend = await LockWaiterRunningAsync("create_bookings", ct);
+
+        // Act
+        var terminated = await firstLocker.ExecuteScalarAsync<bool>(new CommandDefinition("select pg_terminate_backend(@batchBackend)",
+            new { batchBackend }, cancellationToken: ct));
+        await batchLock.CommitAsync(ct);
+        await Task.WhenAll(calls.Select(c => c.ContinueWith(static _ => { }, ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
+
+        // Assert
+        var failed = calls.Where(c => !c.IsCompletedSuccessfully).Select(c => c.Exception?.InnerException?.Message).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"one terminated backend failed {failed.Count} of the {calls.Count} requests of its batch");
+        Assert.True(terminated);
+        Assert.True(failed.Count == 0, $"{failed.Count} of {calls.Count} failed: {string.Join("; ", failed.Distinct())}");
+        foreach (var request in requests)
+        {
+            Assert.Equal(1, await BookingsOfGuestAsync(request.GuestId, ct));
+        }
+
+        Assert.Equal(2L, batcher.BatchesSent);
+        Assert.Equal(11, await Arrange.BookingCountAsync(Db, accommodation, ct));
+        Assert.Empty(await Arrange.DoubleBookingsAsync(Db, ct));
+    }
+
+    /// <summary>The backend of an app-role statement mentioning <paramref name="function"/> once it waits for a lock.</summary>
+    private async Task<int> LockWaiterRunningAsync(string function, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        await using var connection = await Db.Admin.OpenConnectionAsync(deadline.Token);
+        while (true)
+        {
+            var pid = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+                """
+                select pid from pg_stat_activity
+                 where datname = current_database() and usename = @login and wait_event_type = 'Lock' and query like '%' || @function || '%'
+                 limit 1
+                """, new { login = TestDatabaseServer.AppLogin, function }, cancellationToken: deadline.Token));
+            if (pid is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(5, deadline.Token);
+        }
     }
 
     /// <summary>
@@ -275,3 +352,11 @@ public sealed class BookingBatcherTests(DatabaseFixture fixture) : IClassFixture
         Assert.Equal(0, await BookingsOfGuestAsync(late.GuestId, ct));
     }
 }
+
+/// <summary>The tests above with the app's connections straight to PostgreSQL.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class BookingBatcherTests(DatabaseFixture fixture) : BookingBatcherTests<DatabaseFixture>(fixture);
+
+/// <summary>The tests above with the app's connections through PgBouncer in transaction mode.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class BookingBatcherTestsThroughPgBouncer(PgBouncerDatabaseFixture fixture) : BookingBatcherTests<PgBouncerDatabaseFixture>(fixture);

@@ -5,7 +5,8 @@ using BookingFunctions.Errors;
 namespace BookingFunctions.Api.Tests;
 
 [UnsupportedOSPlatform("windows")]
-public sealed class ConcurrencyTests(ApiHostFixture host) : IClassFixture<ApiHostFixture>
+public abstract class ConcurrencyTests<TFixture>(TFixture host) : IClassFixture<TFixture>
+    where TFixture : ApiHostFixture
 {
     [Fact]
     public async Task Last_three_rooms_go_to_exactly_three_of_100_concurrent_posts()
@@ -80,3 +81,11 @@ public sealed class ConcurrencyTests(ApiHostFixture host) : IClassFixture<ApiHos
         }
     }
 }
+
+/// <summary>The tests above with the app's connections straight to PostgreSQL.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class ConcurrencyTests(ApiHostFixture host) : ConcurrencyTests<ApiHostFixture>(host);
+
+/// <summary>The tests above with the app's connections through PgBouncer in transaction mode.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class ConcurrencyTestsThroughPgBouncer(PgBouncerApiHostFixture host) : ConcurrencyTests<PgBouncerApiHostFixture>(host);

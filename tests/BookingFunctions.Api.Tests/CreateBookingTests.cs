@@ -6,7 +6,8 @@ using BookingFunctions.Errors;
 namespace BookingFunctions.Api.Tests;
 
 [UnsupportedOSPlatform("windows")]
-public sealed class CreateBookingTests(ApiHostFixture host) : IClassFixture<ApiHostFixture>
+public abstract class CreateBookingTests<TFixture>(TFixture host) : IClassFixture<TFixture>
+    where TFixture : ApiHostFixture
 {
     [Fact]
     public async Task A_valid_request_holds_a_room_and_answers_201_with_Location_and_the_booking()
@@ -65,6 +66,7 @@ public sealed class CreateBookingTests(ApiHostFixture host) : IClassFixture<ApiH
         await response.AssertProblemAsync(404, ProblemTypes.AccommodationNotFound);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000", Justification = "xUnit reads [MemberData] from the test class; each closed type gets the same rows")]
     public static TheoryData<string, string> InvalidBodies()
     {
         var (checkIn, checkOut) = Arrange.Stay();
@@ -174,3 +176,11 @@ public sealed class CreateBookingTests(ApiHostFixture host) : IClassFixture<ApiH
         Assert.Equal(0, await Arrange.BookingCountAsync(host.Database, accommodation, ct));
     }
 }
+
+/// <summary>The tests above with the app's connections straight to PostgreSQL.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class CreateBookingTests(ApiHostFixture host) : CreateBookingTests<ApiHostFixture>(host);
+
+/// <summary>The tests above with the app's connections through PgBouncer in transaction mode.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class CreateBookingTestsThroughPgBouncer(PgBouncerApiHostFixture host) : CreateBookingTests<PgBouncerApiHostFixture>(host);

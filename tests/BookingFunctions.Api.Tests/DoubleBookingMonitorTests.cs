@@ -17,8 +17,9 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
 {
     private readonly FakeLogger<DoubleBookingMonitor> _logger = new();
 
-    private DoubleBookingMonitor Monitor(int batch = 500) =>
-        new(fixture.Database.App, Options.Create(new MonitorOptions { ExpireBatchSize = batch }), _logger);
+    private DoubleBookingMonitor Monitor(int batch = 500, int? auditDaysBack = 1) =>
+        new(TestDatabaseCalls.For(fixture.Database.App), Options.Create(new MonitorOptions { ExpireBatchSize = batch, AuditDaysBack = auditDaysBack }),
+            new AuditStatus(), TimeProvider.System, _logger);
 
     private async Task CorruptAsync(string sql, object args)
     {
@@ -117,6 +118,33 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
         // Assert
         Assert.True(repaired.IsClean);
         Assert.Single(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Information);
+    }
+
+    [Fact]
+    public async Task The_monitor_audits_from_yesterday_by_default_and_the_whole_history_when_told()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var accommodation = await Arrange.AccommodationAsync(fixture.Database, rooms: 1, ct: ct);
+        var lastMonth = Arrange.Today.AddDays(-30);
+        // a night long past sold twice behind the functions' back (with counters to match, so only the oversell shows)
+        await CorruptAsync(
+            """
+            insert into booking.bookings (accommodation_id, guest_id, check_in, check_out, guests, status)
+            select @accommodation, 'past-' || g, @lastMonth, @lastMonth + 1, 1, 'confirmed' from generate_series(1, 2) g;
+            insert into booking.night_inventory (accommodation_id, night, reserved) values (@accommodation, @lastMonth, 2);
+            """, new { accommodation, lastMonth });
+        _logger.Collector.Clear();
+
+        // Act
+        var fromYesterday = await Monitor().RunAsync(ct);
+        var wholeHistory = await Monitor(auditDaysBack: null).RunAsync(ct);
+
+        // Assert
+        Assert.True(fromYesterday.IsClean);
+        var finding = Assert.Single(wholeHistory.Findings);
+        Assert.Equal(("oversold_night", accommodation), (finding.Issue, finding.AccommodationId));
+        await CorruptAsync("delete from booking.bookings where accommodation_id = @accommodation; delete from booking.night_inventory where accommodation_id = @accommodation",
+            new { accommodation });
     }
 
     [Fact]

@@ -5,7 +5,8 @@ using BookingFunctions.Errors;
 namespace BookingFunctions.Api.Tests;
 
 [UnsupportedOSPlatform("windows")]
-public sealed class IdempotencyTests(ApiHostFixture host) : IClassFixture<ApiHostFixture>
+public abstract class IdempotencyTests<TFixture>(TFixture host) : IClassFixture<TFixture>
+    where TFixture : ApiHostFixture
 {
     [Fact]
     public async Task Replaying_a_key_sequentially_returns_the_same_201_Location_and_body_and_books_once()
@@ -100,3 +101,11 @@ public sealed class IdempotencyTests(ApiHostFixture host) : IClassFixture<ApiHos
         Assert.Equal(2, await Arrange.BookingCountAsync(host.Database, accommodation, ct));
     }
 }
+
+/// <summary>The tests above with the app's connections straight to PostgreSQL.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class IdempotencyTests(ApiHostFixture host) : IdempotencyTests<ApiHostFixture>(host);
+
+/// <summary>The tests above with the app's connections through PgBouncer in transaction mode.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class IdempotencyTestsThroughPgBouncer(PgBouncerApiHostFixture host) : IdempotencyTests<PgBouncerApiHostFixture>(host);

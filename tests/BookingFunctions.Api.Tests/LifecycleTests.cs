@@ -5,7 +5,8 @@ using BookingFunctions.Errors;
 namespace BookingFunctions.Api.Tests;
 
 [UnsupportedOSPlatform("windows")]
-public sealed class LifecycleTests(ApiHostFixture host) : IClassFixture<ApiHostFixture>
+public abstract class LifecycleTests<TFixture>(TFixture host) : IClassFixture<TFixture>
+    where TFixture : ApiHostFixture
 {
     private async Task<(Guid Booking, string Token, Guid Accommodation)> HoldAsync(int rooms = 5, int items = 2)
     {
@@ -145,3 +146,11 @@ public sealed class LifecycleTests(ApiHostFixture host) : IClassFixture<ApiHostF
         }
     }
 }
+
+/// <summary>The tests above with the app's connections straight to PostgreSQL.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class LifecycleTests(ApiHostFixture host) : LifecycleTests<ApiHostFixture>(host);
+
+/// <summary>The tests above with the app's connections through PgBouncer in transaction mode.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class LifecycleTestsThroughPgBouncer(PgBouncerApiHostFixture host) : LifecycleTests<PgBouncerApiHostFixture>(host);

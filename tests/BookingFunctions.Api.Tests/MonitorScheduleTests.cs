@@ -21,7 +21,7 @@ public sealed class MonitorScheduleTests(DatabaseFixture fixture) : IClassFixtur
         var time = new CountingTimeProvider(fake);
         var options = Options.Create(new MonitorOptions { Schedule = MonitorOptions.DefaultSchedule });
         var auditLog = new FakeLogger<DoubleBookingMonitor>();
-        var monitor = new DoubleBookingMonitor(fixture.Database.App, options, auditLog);
+        var monitor = new DoubleBookingMonitor(TestDatabaseCalls.For(fixture.Database.App, time: time), options, new AuditStatus(), time, auditLog);
         var serviceLog = new FakeLogger<MonitorService>();
         using var service = new MonitorService(monitor, options, time, serviceLog);
         await service.StartAsync(ct);

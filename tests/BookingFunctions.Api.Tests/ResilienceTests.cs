@@ -87,7 +87,7 @@ public sealed class ResilienceTests(ApiHostFixture host) : IClassFixture<ApiHost
         using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var paths = document.RootElement.GetProperty("paths");
         foreach (var path in new[] { "/api/bookings", "/api/bookings/{id}", "/api/bookings/{id}/item", "/api/bookings/{id}/confirm",
-                     "/api/bookings/{id}/cancel", "/api/accommodations/{id}/availability" })
+                     "/api/bookings/{id}/cancel", "/api/accommodations/{id}/availability", "/api/health" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }
@@ -96,7 +96,10 @@ public sealed class ResilienceTests(ApiHostFixture host) : IClassFixture<ApiHost
         Assert.Equal("CreateBookingSecurely", create.GetProperty("operationId").GetString());
         Assert.True(create.TryGetProperty("requestBody", out _), "POST /api/bookings documents its body");
         Assert.True(create.TryGetProperty("security", out _), "POST /api/bookings requires the bearer scheme");
-        Assert.False(paths.GetProperty("/api/accommodations/{id}/availability").GetProperty("get").TryGetProperty("security", out _));
+        // public: an explicit "no authentication" (one empty requirement), not an unstated one
+        var availabilitySecurity = paths.GetProperty("/api/accommodations/{id}/availability").GetProperty("get").GetProperty("security");
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, Assert.Single(availabilitySecurity.EnumerateArray()).ValueKind);
+        Assert.Empty(availabilitySecurity[0].EnumerateObject());
         Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer")
             .GetProperty("scheme").GetString());
     }

@@ -261,7 +261,7 @@ public sealed class StaffRoomApiTests(ApiHostFixture host) : IClassFixture<ApiHo
     /// the coordinator's (sql/migrations are not edited on this branch); remove Skip when plan_rooms keeps the rooms
     /// bookings hold whenever a free room serves.
     /// </summary>
-    [Fact(Skip = "SQL defect reported to the coordinator: placement moves held rooms needlessly (booking.plan_rooms)")]
+    [Fact]
     public async Task While_a_room_retires_later_a_new_booking_moves_no_held_room_when_free_rooms_remain()
     {
         var ct = TestContext.Current.CancellationToken;

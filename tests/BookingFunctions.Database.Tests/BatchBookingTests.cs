@@ -5,7 +5,8 @@ using Xunit;
 
 namespace BookingFunctions.Database.Tests;
 
-public sealed class BatchBookingTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+public abstract class BatchBookingTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : DatabaseFixture
 {
     private readonly TestDatabase _db = fixture.Database;
 
@@ -491,3 +492,9 @@ internal static class Batch
         return rows;
     }
 }
+
+/// <summary>The tests above with the app's connections straight to PostgreSQL.</summary>
+public sealed class BatchBookingTests(DatabaseFixture fixture) : BatchBookingTests<DatabaseFixture>(fixture);
+
+/// <summary>The tests above with the app's connections through PgBouncer in transaction mode.</summary>
+public sealed class BatchBookingTestsThroughPgBouncer(PgBouncerDatabaseFixture fixture) : BatchBookingTests<PgBouncerDatabaseFixture>(fixture);

@@ -3,7 +3,8 @@ using Xunit;
 
 namespace BookingFunctions.Database.Tests;
 
-public sealed class ConcurrentBookingTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+public abstract class ConcurrentBookingTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : DatabaseFixture
 {
     private readonly TestDatabase _db = fixture.Database;
 
@@ -111,3 +112,9 @@ public sealed class ConcurrentBookingTests(DatabaseFixture fixture) : IClassFixt
         Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
     }
 }
+
+/// <summary>The tests above with the app's connections straight to PostgreSQL.</summary>
+public sealed class ConcurrentBookingTests(DatabaseFixture fixture) : ConcurrentBookingTests<DatabaseFixture>(fixture);
+
+/// <summary>The tests above with the app's connections through PgBouncer in transaction mode.</summary>
+public sealed class ConcurrentBookingTestsThroughPgBouncer(PgBouncerDatabaseFixture fixture) : ConcurrentBookingTests<PgBouncerDatabaseFixture>(fixture);

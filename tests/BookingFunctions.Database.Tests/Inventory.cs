@@ -43,6 +43,13 @@ internal static class Inventory
         return rows;
     }
 
+    public static async Task<string> StatusAsync(NpgsqlDataSource admin, Guid booking, CancellationToken ct)
+    {
+        await using var cmd = admin.CreateCommand("select status::text from booking.bookings where id = $1");
+        cmd.Parameters.AddWithValue(booking);
+        return (string?)await cmd.ExecuteScalarAsync(ct) ?? "missing";
+    }
+
     public static async Task<long> CountAsync(NpgsqlDataSource admin, string countSql, CancellationToken ct)
     {
         await using var cmd = admin.CreateCommand(countSql);

@@ -30,7 +30,8 @@ public sealed class RollbackTests(DatabaseFixture fixture) : IClassFixture<Datab
             select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
              where n.nspname = 'public' and p.proname in ('create_booking_with_atomic_lock', 'check_availability_with_lock',
                'assign_accommodation_item_atomically', 'check_for_double_bookings', 'confirm_booking', 'cancel_booking',
-               'expire_stale_holds', 'get_booking', 'create_booking_returning', 'create_bookings', 'check_availability_many')
+               'expire_stale_holds', 'get_booking', 'create_booking_returning', 'create_bookings', 'check_availability_many',
+               'booking_schema_version', 'my_create_booking', 'my_booking', 'my_confirm_booking', 'my_cancel_booking')
             """, ct));
         Assert.Equal(0, await Inventory.CountAsync(_db.Admin, "select count(*) from pg_extension where extname = 'btree_gist'", ct));
         Assert.Equal(0, await Inventory.CountAsync(_db.Admin,

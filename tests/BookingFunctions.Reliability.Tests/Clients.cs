@@ -17,10 +17,14 @@ internal sealed class Clients
 
     public long Unavailable => Interlocked.Read(ref _unavailable);
 
+    /// <summary>Of <see cref="Unavailable"/>, the ones the database's absence caused (a lost backend, a restart), not a lock timeout.</summary>
+    public long ServiceUnavailable => Interlocked.Read(ref _serviceUnavailable);
+
     public long ClientFaults => Interlocked.Read(ref _clientFaults);
 
     private long _maxLatencyMs;
     private long _unavailable;
+    private long _serviceUnavailable;
     private long _clientFaults;
 
     /// <param name="cancelAfter">Per attempt: when to abandon it on the client side (null = never).</param>
@@ -50,6 +54,11 @@ internal sealed class Clients
                         return (response.StatusCode, null);
                     case 503 when response.Headers.RetryAfter is not null && response.Content.Headers.ContentType?.MediaType == "application/problem+json":
                         Interlocked.Increment(ref _unavailable);
+                        if ((await response.Content.ReadAsStringAsync(ct)).Contains(":service-unavailable\"", StringComparison.Ordinal))
+                        {
+                            Interlocked.Increment(ref _serviceUnavailable);
+                        }
+
                         break;
                     default:
                         Failures.Enqueue($"key {key}: {(int)response.StatusCode} {response.Content.Headers.ContentType} {await response.Content.ReadAsStringAsync(ct)}");

@@ -15,7 +15,7 @@ namespace BookingFunctions.Reliability.Tests;
 /// restricted app role. Holds last 2 seconds, so HTTP fuzz rounds see holds expire under their feet.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class HostFixture : IAsyncLifetime
+public class HostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan HoldTtl = TimeSpan.FromSeconds(2);
 
@@ -32,11 +32,14 @@ public sealed class HostFixture : IAsyncLifetime
     /// <summary>Errors the host logged (unhandled exceptions become 500s there, even for clients that left).</summary>
     public ServerLog Log { get; } = new();
 
+    /// <summary>How the host's connections reach the server.</summary>
+    protected virtual DatabaseRoute Route => DatabaseRoute.Direct;
+
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
         var server = await TestDatabaseServer.GetAsync();
-        _database = await server.CreateDatabaseAsync("reliability_host", ct);
+        _database = await server.CreateDatabaseAsync("reliability_host", Route, ct);
         _app = Start(_database.AppConnectionString, log: Log);
         await _app.StartAsync(ct);
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -81,5 +84,7 @@ public sealed class HostFixture : IAsyncLifetime
         {
             await _database.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }

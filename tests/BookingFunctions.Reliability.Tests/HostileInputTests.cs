@@ -131,7 +131,11 @@ public sealed partial class HostileInputTests(HostFixture host) : IClassFixture<
             case "none":
                 break;
             case var a when a.StartsWith("sub:", StringComparison.Ordinal):
-                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {TestTokens.For(a[4..])}");
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {TestTokens.For(expand(a[4..]))}");
+                break;
+            case var a when a.StartsWith("signed:", StringComparison.Ordinal):
+                var (header, payload) = (a[7..a.IndexOf('|', StringComparison.Ordinal)], a[(a.IndexOf('|', StringComparison.Ordinal) + 1)..]);
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {TestTokens.SignedRaw(expand(header), expand(payload))}");
                 break;
             case var a when a.StartsWith("raw:", StringComparison.Ordinal):
                 request.Headers.TryAddWithoutValidation("Authorization", expand(a[4..]));
@@ -241,12 +245,16 @@ public sealed partial class HostileInputTests(HostFixture host) : IClassFixture<
     {
         s = Repeat().Replace(s, m => string.Concat(Enumerable.Repeat(m.Groups[2].Value, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))));
         s = DayOffset().Replace(s, m => Arrange.Date(Arrange.Today.AddDays(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))));
+        s = EpochOffset().Replace(s, m => DateTimeOffset.UtcNow.AddSeconds(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         var unknown = Guid.NewGuid();
         return s.Replace("{{ACC}}", accommodation.ToString(), StringComparison.Ordinal)
             .Replace("{{BOOKING}}", booking.ToString(), StringComparison.Ordinal)
             .Replace("{{UNKNOWN_N}}", unknown.ToString("N"), StringComparison.Ordinal)
             .Replace("{{UNKNOWN}}", unknown.ToString(), StringComparison.Ordinal)
-            .Replace("{{TOKEN}}", token, StringComparison.Ordinal);
+            .Replace("{{TOKEN}}", token, StringComparison.Ordinal)
+            .Replace("{{ISS}}", TestTokens.Issuer, StringComparison.Ordinal)
+            .Replace("{{AUD}}", TestTokens.Audience, StringComparison.Ordinal);
     }
 
     private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "…";
@@ -256,6 +264,9 @@ public sealed partial class HostileInputTests(HostFixture host) : IClassFixture<
 
     [GeneratedRegex(@"\{\{DAY:([+-]\d+)\}\}")]
     private static partial Regex DayOffset();
+
+    [GeneratedRegex(@"\{\{EPOCH:([+-]\d+)\}\}")]
+    private static partial Regex EpochOffset();
 
     [GeneratedRegex(@"^HTTP/1\.[01] (\d{3})")]
     private static partial Regex StatusLine();

@@ -8,7 +8,7 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly TestDatabaseServer _server;
 
-    internal TestDatabase(TestDatabaseServer server, string name)
+    internal TestDatabase(TestDatabaseServer server, string name, LocalPostgres.LocalPgBouncer? pooler)
     {
         _server = server;
         Name = name;
@@ -17,13 +17,24 @@ public sealed class TestDatabase : IAsyncDisposable
             Database = name,
             MaxPoolSize = 400,
         }.ConnectionString;
-        AppConnectionString = new NpgsqlConnectionStringBuilder(server.AdminConnectionString)
+        DirectAppConnectionString = new NpgsqlConnectionStringBuilder(server.AdminConnectionString)
         {
             Database = name,
             Username = TestDatabaseServer.AppLogin,
             Password = TestDatabaseServer.AppPassword,
             MaxPoolSize = 400,
         }.ConnectionString;
+        AppConnectionString = pooler is null
+            ? DirectAppConnectionString
+            : new NpgsqlConnectionStringBuilder(DirectAppConnectionString)
+            {
+                Host = "127.0.0.1",
+                Port = pooler.Port,
+                // what the README asks of an app behind a transaction pooler: no DISCARD ALL on every return to
+                // Npgsql's pool (Max Auto Prepare stays at its default, 0: PgBouncer 1.18 cannot pool prepared statements)
+                NoResetOnClose = true,
+            }.ConnectionString;
+        ThroughPgBouncer = pooler is not null;
         Admin = NpgsqlDataSource.Create(AdminConnectionString);
         App = NpgsqlDataSource.Create(AppConnectionString);
     }
@@ -33,8 +44,17 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Superuser: for arranging data and for breaking invariants behind the functions' back.</summary>
     public string AdminConnectionString { get; }
 
-    /// <summary>The application role: may only EXECUTE the API functions.</summary>
+    /// <summary>
+    /// The application role: may only EXECUTE the API functions. Through the test PgBouncer (transaction pooling)
+    /// when the database was created for <see cref="DatabaseRoute.PgBouncer"/>, else straight to the server.
+    /// </summary>
     public string AppConnectionString { get; }
+
+    /// <summary>The application role straight to the server, whatever the route.</summary>
+    public string DirectAppConnectionString { get; }
+
+    /// <summary>True when <see cref="App"/> goes through PgBouncer in transaction mode.</summary>
+    public bool ThroughPgBouncer { get; }
 
     public NpgsqlDataSource Admin { get; }
 

@@ -22,6 +22,8 @@ public sealed class TestDatabaseServer
 
     private static readonly Lazy<Task<TestDatabaseServer>> Instance = new(StartAsync);
     private readonly Lazy<Task<string>> _template;
+    private readonly Lazy<Task<LocalPgBouncer>> _pooler;
+    private readonly Lazy<Task<LocalPostgresCluster?>> _standby;
 
     private TestDatabaseServer(string adminConnectionString, string source, LocalPostgresCluster? localCluster)
     {
@@ -29,6 +31,8 @@ public sealed class TestDatabaseServer
         Source = source;
         LocalCluster = localCluster;
         _template = new Lazy<Task<string>>(() => BuildTemplateAsync(CancellationToken.None));
+        _pooler = new Lazy<Task<LocalPgBouncer>>(StartPoolerAsync);
+        _standby = new Lazy<Task<LocalPostgresCluster?>>(StartStandbyAsync);
     }
 
     /// <summary>Superuser connection to the maintenance database.</summary>
@@ -42,8 +46,26 @@ public sealed class TestDatabaseServer
 
     public static Task<TestDatabaseServer> GetAsync() => Instance.Value;
 
-    public async Task<TestDatabase> CreateDatabaseAsync(string nameHint, CancellationToken cancellationToken)
+    /// <summary>
+    /// One PgBouncer per test process in front of this server, in transaction mode with 20 server connections per
+    /// database, handing out its server connections round-robin so that consecutive transactions of one client
+    /// land on different server sessions (whatever relies on session state breaks here, not in production).
+    /// Fails with the install command when PgBouncer is missing.
+    /// </summary>
+    public Task<LocalPgBouncer> PoolerAsync() => _pooler.Value;
+
+    /// <summary>
+    /// A hot standby of the throwaway local cluster (pg_basebackup -R, streaming), started on first use; null when
+    /// the tests use another server (BOOKING_TEST_CONNECTION_STRING, Testcontainers), which this process cannot copy.
+    /// </summary>
+    public Task<LocalPostgresCluster?> StandbyAsync() => _standby.Value;
+
+    public Task<TestDatabase> CreateDatabaseAsync(string nameHint, CancellationToken cancellationToken) =>
+        CreateDatabaseAsync(nameHint, DatabaseRoute.Direct, cancellationToken);
+
+    public async Task<TestDatabase> CreateDatabaseAsync(string nameHint, DatabaseRoute route, CancellationToken cancellationToken)
     {
+        var pooler = route == DatabaseRoute.PgBouncer ? await PoolerAsync().WaitAsync(cancellationToken) : null;
         var template = await _template.Value.WaitAsync(cancellationToken);
         var name = $"t_{Sanitize(nameHint)}_{Guid.NewGuid():N}";
         name = name[..Math.Min(name.Length, 50)].ToLowerInvariant(); // short hints must not throw
@@ -54,7 +76,7 @@ public sealed class TestDatabaseServer
                 $"create database \"{name}\" template \"{template}\"", cancellationToken: cancellationToken));
         }
 
-        return new TestDatabase(this, name);
+        return new TestDatabase(this, name, pooler);
     }
 
     private static async Task<TestDatabaseServer> StartAsync()
@@ -104,6 +126,64 @@ public sealed class TestDatabaseServer
             }
         };
         return new TestDatabaseServer(cluster.ConnectionString, $"local PostgreSQL cluster on 127.0.0.1:{cluster.Port}", cluster);
+    }
+
+    private async Task<LocalPgBouncer> StartPoolerAsync()
+    {
+        if (LocalPgBouncer.FindBinary() is null)
+        {
+            throw new InvalidOperationException(
+                $"The tests that run through a connection pooler need PgBouncer. {LocalPgBouncer.InstallHint}");
+        }
+
+        var server = new NpgsqlConnectionStringBuilder(AdminConnectionString);
+        var directory = Path.Combine(Path.GetTempPath(), "bookingfunctions-tests", $"pgbouncer-{Environment.ProcessId}-{Guid.NewGuid():N}"[..30]);
+        var pooler = await LocalPgBouncer.StartAsync(new LocalPgBouncerOptions(
+            directory, server.Host ?? "127.0.0.1", server.Port,
+            new Dictionary<string, string>(StringComparer.Ordinal) { [AppLogin] = AppPassword },
+            DefaultPoolSize: 20,
+            Settings: new Dictionary<string, string>(StringComparer.Ordinal) { ["server_round_robin"] = "1" }), CancellationToken.None);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            pooler.StopAsync().GetAwaiter().GetResult();
+            DeleteQuietly(directory);
+        };
+        return pooler;
+    }
+
+    private async Task<LocalPostgresCluster?> StartStandbyAsync()
+    {
+        if (LocalCluster is null)
+        {
+            return null;
+        }
+
+        // the template first: the databases the standby serves are copies of it
+        await _template.Value;
+        var directory = Path.Combine(Path.GetTempPath(), "bookingfunctions-tests", $"standby-{Environment.ProcessId}-{Guid.NewGuid():N}"[..29]);
+        var standby = await LocalCluster.StartStandbyAsync(directory, CancellationToken.None);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            standby.StopAsync().GetAwaiter().GetResult();
+            DeleteQuietly(directory);
+        };
+        return standby;
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: /tmp is cleaned anyway
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // files of the service user we could not remove: the same
+        }
     }
 
     private static bool DockerMayAnswer() =>

@@ -77,5 +77,33 @@ public static class TestTokens
         return $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
     }
 
+    /// <summary>
+    /// A token signed with the test key (HS256) whose header and payload are exactly the JSON given, for tokens a
+    /// well-behaved issuer would never mint: a crit header, a string exp, duplicate claims.
+    /// </summary>
+    public static string SignedRaw(string headerJson, string payloadJson)
+    {
+        var signingInput = $"{Base64UrlEncoder.Encode(headerJson)}.{Base64UrlEncoder.Encode(payloadJson)}";
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.ASCII.GetBytes(signingInput));
+        return $"{signingInput}.{Base64UrlEncoder.Encode(signature)}";
+    }
+
+    /// <summary>
+    /// A valid claim set as JSON. <paramref name="iat"/>, <paramref name="nbf"/> and <paramref name="exp"/> replace the
+    /// times as raw JSON values (e.g. a quoted string); <paramref name="extra"/> is spliced in as further members.
+    /// </summary>
+    public static string PayloadJson(string subject, string? extra = null, string? iat = null, string? nbf = null, string? exp = null)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        string Seconds(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $$"""{"sub":{{System.Text.Json.JsonSerializer.Serialize(subject)}},"iss":"{{Issuer}}","aud":"{{Audience}}","iat":{{iat ?? Seconds(now - 1)}},"nbf":{{nbf ?? Seconds(now - 1)}},"exp":{{exp ?? Seconds(now + 600)}}{{(extra is null ? "" : "," + extra)}}}""";
+    }
+
+    /// <summary>A time <paramref name="secondsFromNow"/> away as a quoted string instead of a JSON number.</summary>
+    public static string QuotedSeconds(int secondsFromNow) =>
+        "\"" + DateTimeOffset.UtcNow.AddSeconds(secondsFromNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
+
+    public const string HeaderJson = """{"alg":"HS256","typ":"JWT"}""";
+
     public static string NewGuest() => $"guest-{Guid.NewGuid():N}";
 }

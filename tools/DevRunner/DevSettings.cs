@@ -7,17 +7,21 @@ internal sealed record DevSettings(
     int PostgresPort,
     int HttpPort)
 {
+    /// <summary>Why the data is not where a user would look first (.data in the repository), or null.</summary>
+    public string? DataDirectoryNote { get; init; }
+
     public const string ConnectionStringVariable = "BOOKING_DB_CONNECTION_STRING";
 
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
 
-    public static DevSettings FromEnvironment(string repositoryRoot) => new(
-        DataDirectory: Environment.GetEnvironmentVariable("BOOKING_DATA_DIR") is { Length: > 0 } dir
-            ? Path.GetFullPath(dir)
-            : Path.Combine(repositoryRoot, ".data"),
+    public static DevSettings FromEnvironment(DataFolder data) => new(
+        DataDirectory: data.Path,
         ExternalConnectionString: Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } cs ? cs : null,
         PostgresPort: Port("BOOKING_PG_PORT", 0),
-        HttpPort: Port("BOOKING_HTTP_PORT", 7071));
+        HttpPort: Port("BOOKING_HTTP_PORT", 7071))
+    {
+        DataDirectoryNote = data.Why,
+    };
 
     private static int Port(string variable, int fallback) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value

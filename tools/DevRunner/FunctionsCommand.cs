@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace BookingFunctions.DevRunner;
 
 /// <summary>
-/// ./run functions: the real Azure Functions host (`func start`) on the same database, where Azure Functions
-/// Core Tools are installed and the worker packages restore. Everywhere else it says why it cannot.
+/// ./run functions: the real Azure Functions host (`func start`) over the embedded database, where Azure
+/// Functions Core Tools are installed. Everywhere else it says what to install.
 /// </summary>
 internal static class FunctionsCommand
 {
@@ -14,9 +14,8 @@ internal static class FunctionsCommand
         if (FindOnPath("func") is not { } func)
         {
             throw new DevRunnerException(
-                "Azure Functions Core Tools (`func`) are not installed, so the Functions host cannot start here. " +
-                "Install them (npm i -g azure-functions-core-tools@4, or Microsoft's packages) on a machine that reaches the " +
-                "public NuGet registry, then run `./run functions` again. `./run` serves the same handlers on the same routes meanwhile.");
+                "`func` was not found: install Azure Functions Core Tools 4 (`npm i -g azure-functions-core-tools@4`, " +
+                "whose installer downloads the tools from Microsoft) to run the Functions host here; `./run` serves the same handlers on the same routes.");
         }
 
         DevHost.RequireFreePort(settings.HttpPort);

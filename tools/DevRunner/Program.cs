@@ -5,8 +5,8 @@ using BookingFunctions.LocalPostgres;
 var root = FindRepositoryRoot();
 try
 {
-    var settings = DevSettings.FromEnvironment(root);
     using var stop = new CancellationTokenSource();
+    var settings = DevSettings.FromEnvironment(await DataFolder.ResolveAsync(root, stop.Token));
     return args switch
     {
         [] or ["run"] => await RunCommand.ExecuteAsync(settings, stop.Token),

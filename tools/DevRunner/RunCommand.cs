@@ -11,6 +11,11 @@ internal static class RunCommand
         DevHost.RequireFreePort(settings.HttpPort);
         using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
         Console.WriteLine("Starting the database …");
+        if (settings.DataDirectoryNote is { } note)
+        {
+            Console.WriteLine($"Data folder: {settings.DataDirectory} ({note}).");
+        }
+
         await using var database = await DevDatabase.StartAsync(settings, logging, ct);
         var tokens = new DevTokens(DevSecrets.Get(settings.DataDirectory, "dev-signing-key"), TimeProvider.System);
         await using var app = DevHost.Build(database, tokens, settings.HttpPort, LogLevel.Information);
@@ -34,6 +39,7 @@ internal static class RunCommand
             BookingFunctions is running.
               API:       {{url}}/api   (OpenAPI: {{url}}/api/openapi.json)
               Database:  {{database.Description}}
+              Data:      {{settings.DataDirectory}}
               Demo:      Harbour View Double {{demo.HarbourViewDouble}} (12 rooms, 2 guests each),
                          Garden Single {{demo.GardenSingle}} (3 rooms, 1 guest, closed for garden works 60 days ahead),
                          Sea Dorm Bed {{demo.SeaDormBed}} (unlimited), all in Europe/Lisbon

@@ -65,6 +65,42 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    /// <summary>
+    /// A hot standby of this cluster on a free loopback port: a base backup (pg_basebackup -R, WAL streamed
+    /// alongside) into <paramref name="dataDirectory"/>, then started with this cluster's settings, so it streams
+    /// and replays this cluster's WAL and answers read-only queries. Needs wal_level replica (the default) and a
+    /// pg_hba entry for replication from 127.0.0.1 (initdb writes one).
+    /// </summary>
+    public async Task<LocalPostgresCluster> StartStandbyAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var bin = PostgresBinaries.Require();
+        var standby = new LocalPostgresCluster(Options with { DataDirectory = dataDirectory, Port = 0 }, bin, _serviceUser, FreePort());
+        Directory.CreateDirectory(dataDirectory);
+        if (_serviceUser is not null)
+        {
+            await OsCommand.RunAsync("chown", ["-R", _serviceUser, dataDirectory], null, cancellationToken);
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var source = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var conninfo = $"host={source.Host} port={source.Port} user={source.Username}" +
+                       (source.Password is { Length: > 0 } password ? $" password={password}" : "");
+        var args = new List<string> { "-D", dataDirectory, "-d", conninfo, "-X", "stream", "-c", "fast", "-R" };
+        if (!Options.Durable)
+        {
+            args.Add("--no-sync");
+        }
+
+        await OsCommand.RunAsync(Path.Combine(bin, "pg_basebackup"), args, _serviceUser, cancellationToken);
+        // the primary's log came along with its data directory; the standby writes its own
+        File.Delete(standby.LogFile);
+        await standby.StartServerAsync(cancellationToken);
+        return standby;
+    }
+
     /// <summary>Stops the server abruptly and starts it again on the same port (fault-injection tests).</summary>
     public async Task RestartAsync(TimeSpan downtime, CancellationToken cancellationToken)
     {
@@ -172,7 +208,25 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         Interlocked.Exchange(ref _stopped, 0);
     }
 
-    private static async Task<string> EnsureServiceUserAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the PostgreSQL server could keep its files under <paramref name="directory"/>: always for a normal user
+    /// (the cluster runs as that user); as root, whether the service user may enter every folder on the way there.
+    /// </summary>
+    public static async Task<bool> ServiceUserCanReachAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (!OsCommand.IsRoot)
+        {
+            return true;
+        }
+
+        var serviceUser = await EnsureServiceUserAsync(cancellationToken);
+        return await OsCommand.SucceedsAsync("test", ["-x", directory], serviceUser, cancellationToken);
+    }
+
+    /// <summary>Whether this process runs as root (then the cluster belongs to a service user).</summary>
+    public static bool RunsAsRoot => OsCommand.IsRoot;
+
+    internal static async Task<string> EnsureServiceUserAsync(CancellationToken cancellationToken)
     {
         if (await OsCommand.SucceedsAsync("id", ["-u", "postgres"], null, cancellationToken))
         {
@@ -188,7 +242,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         return "bookingpg";
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
