@@ -10,7 +10,7 @@ public sealed class AccommodationItems(ListItemsHandler list, AddItemHandler add
 {
     [Function("ListAccommodationItems")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AccommodationItems)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.AccommodationItems)] HttpRequest req,
         string id,
         CancellationToken ct) => list.HandleAsync(req, id, ct);
 

@@ -16,12 +16,12 @@ public sealed class Accommodations(
 
     [Function("ListAccommodations")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Accommodations)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.Accommodations)] HttpRequest req,
         CancellationToken ct) => list.HandleAsync(req, ct);
 
     [Function("GetAccommodation")]
     public Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Accommodation)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.Accommodation)] HttpRequest req,
         string id,
         CancellationToken ct) => get.HandleAsync(req, id, ct);
 

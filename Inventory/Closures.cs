@@ -10,7 +10,7 @@ public sealed class Closures(ListClosuresHandler list, AddClosureHandler add, Re
 {
     [Function("ListClosures")]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AccommodationClosures)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.AccommodationClosures)] HttpRequest req,
         string id,
         CancellationToken ct) => list.HandleAsync(req, id, ct);
 

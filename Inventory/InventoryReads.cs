@@ -10,19 +10,19 @@ public sealed class InventoryReads(CalendarHandler calendar, NightBookingsHandle
 {
     [Function("GetAccommodationCalendar")]
     public Task<IResult> Calendar(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AccommodationCalendar)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.AccommodationCalendar)] HttpRequest req,
         string id,
         CancellationToken ct) => calendar.HandleAsync(req, id, ct);
 
     [Function("ListNightBookings")]
     public Task<IResult> NightBookings(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AccommodationNightBookings)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.AccommodationNightBookings)] HttpRequest req,
         string id,
         string night,
         CancellationToken ct) => nightBookings.HandleAsync(req, id, night, ct);
 
     [Function("SearchAvailability")]
     public Task<IResult> Search(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.AvailabilitySearch)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.AvailabilitySearch)] HttpRequest req,
         CancellationToken ct) => search.HandleAsync(req, ct);
 }

@@ -103,7 +103,8 @@ if [ "$mode" = all ]; then
     private_data=$(sed -n 's/^Data folder: \(\/var\/lib\/bookingfunctions\/[0-9a-f]*\) .*/\1/p' "$log6" | head -n 1)
     check "as root in a clone under a mode-700 folder, ./run starts and says its data is under /var/lib/bookingfunctions" "$log6" \
       bash -c "[ $started -eq 0 ] && [ -n '$private_data' ] && grep -q '^  Data: *$private_data' '$log6'"
-    curl -s "http://127.0.0.1:$http_port/api/accommodations/11111111-1111-4111-8111-111111111111/availability?checkIn=$(date -u -d '+20 days' +%F)&checkOut=$(date -u -d '+21 days' +%F)" >"$out"
+    hotel=$(sed -n 's/^export HOTEL=\([0-9a-f-]*\) .*/\1/p' "$log6" | head -n 1)
+    curl -s "http://127.0.0.1:$http_port/api/accommodations/$hotel/availability?checkIn=$(date -u -d '+20 days' +%F)&checkOut=$(date -u -d '+21 days' +%F)" >"$out"
     check "that API answers the printed availability command" "$out" grep -q '"available":' "$out"
     stopped=1
     if [ -n "$run_pid" ]; then

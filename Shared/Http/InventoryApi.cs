@@ -27,7 +27,7 @@ public static class InventoryApi
             .Produces<AccommodationResponse>(StatusCodes.Status201Created)
             .WithStaffProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
 
-        accommodations.MapGet(Routes.Accommodations, (HttpRequest request, ListAccommodationsHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
+        accommodations.MapGetAndHead(Routes.Accommodations, (HttpRequest request, ListAccommodationsHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
             .WithName("ListAccommodations")
             .WithMetadata(QueryParameter.WholeNumber("limit", "Page size, 1 to 100 (default 50)."),
                 new QueryParameter("cursor", "The nextCursor of the previous page (opaque)."))
@@ -36,7 +36,7 @@ public static class InventoryApi
             .Produces<Page<AccommodationResponse>>()
             .WithReaderProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
 
-        accommodations.MapGet(Routes.Accommodation, (HttpRequest request, string id, GetAccommodationHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        accommodations.MapGetAndHead(Routes.Accommodation, (HttpRequest request, string id, GetAccommodationHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("GetAccommodation")
             .WithSummary("Read one accommodation")
             .WithDescription("Any signed-in caller. Staff get AccommodationResponse; guests get AccommodationSummary (id, name, maxGuests, timeZone).")
@@ -53,7 +53,7 @@ public static class InventoryApi
             .WithStaffProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
                 StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
 
-        accommodations.MapGet(Routes.AccommodationItems, (HttpRequest request, string id, ListItemsHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        accommodations.MapGetAndHead(Routes.AccommodationItems, (HttpRequest request, string id, ListItemsHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("ListAccommodationItems")
             .WithSummary("List the rooms of an accommodation")
             .WithDescription("Staff only. By label, with each room's retirement date and whether it is in service today.")
@@ -79,7 +79,7 @@ public static class InventoryApi
             .WithStaffProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
                 StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
 
-        accommodations.MapGet(Routes.AccommodationClosures, (HttpRequest request, string id, ListClosuresHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        accommodations.MapGetAndHead(Routes.AccommodationClosures, (HttpRequest request, string id, ListClosuresHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("ListClosures")
             .WithMetadata(QueryParameter.Date("from", "Only closures ending after this night (yyyy-MM-dd).", required: false))
             .WithSummary("List the closures of an accommodation")
@@ -103,7 +103,7 @@ public static class InventoryApi
             .Produces(StatusCodes.Status204NoContent)
             .WithStaffProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
-        accommodations.MapGet(Routes.AccommodationCalendar, (HttpRequest request, string id, CalendarHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        accommodations.MapGetAndHead(Routes.AccommodationCalendar, (HttpRequest request, string id, CalendarHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("GetAccommodationCalendar")
             .WithMetadata(QueryParameter.Date("from", "First night (yyyy-MM-dd)."),
                 QueryParameter.Date("to", "The night after the last one (yyyy-MM-dd); at most 366 nights after from."))
@@ -112,14 +112,14 @@ public static class InventoryApi
             .Produces<CalendarResponse<StaffCalendarNight>>()
             .WithReaderProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
-        accommodations.MapGet(Routes.AccommodationNightBookings, (HttpRequest request, string id, string night, NightBookingsHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, night, ct))
+        accommodations.MapGetAndHead(Routes.AccommodationNightBookings, (HttpRequest request, string id, string night, NightBookingsHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, night, ct))
             .WithName("ListNightBookings")
             .WithSummary("Who is on one night (front-desk board)")
             .WithDescription("Staff only. The active bookings (confirmed, or pending with a live hold) covering the night, with their rooms.")
             .Produces<NightBoard>()
             .WithStaffProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
-        availability.MapGet(Routes.AvailabilitySearch, (HttpRequest request, SearchAvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
+        availability.MapGetAndHead(Routes.AvailabilitySearch, (HttpRequest request, SearchAvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
             .WithName("SearchAvailability")
             .WithMetadata(QueryParameter.Date("checkIn", "First night of the stay (yyyy-MM-dd)."),
                 QueryParameter.Date("checkOut", "Check-out day (yyyy-MM-dd), after checkIn, at most 365 nights later."),

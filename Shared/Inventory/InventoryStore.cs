@@ -2,6 +2,7 @@ using System.Text.Json;
 using BookingFunctions.Database;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace BookingFunctions.Inventory;
 
@@ -104,9 +105,21 @@ public sealed class InventoryStore(DatabaseCalls database, [FromKeyedServices(Bo
             RemoveClosureSql, new { AccommodationId = accommodationId, ClosureId = closureId, Actor = actor }, cancellationToken: token)), ct));
 
     /// <summary>One row per night of [from, to); BK002 for an unknown accommodation, BK003 for a bad range.</summary>
-    internal Task<List<CalendarRow>> CalendarAsync(Guid accommodationId, DateOnly from, DateOnly to, CancellationToken ct) =>
-        reads.RunAsync(DatabaseFunctions.AccommodationCalendar, async (c, token) => (await c.QueryAsync<CalendarRow>(new CommandDefinition(CalendarSql,
-            new { AccommodationId = accommodationId, From = from, To = to }, cancellationToken: token))).ToList(), ct);
+    /// <remarks>On a replica that has not replayed a new accommodation yet (BK002), asked again on the primary.</remarks>
+    internal async Task<List<CalendarRow>> CalendarAsync(Guid accommodationId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        Task<List<CalendarRow>> AskAsync(DatabaseCalls calls) =>
+            calls.RunAsync(DatabaseFunctions.AccommodationCalendar, async (c, token) => (await c.QueryAsync<CalendarRow>(new CommandDefinition(CalendarSql,
+                new { AccommodationId = accommodationId, From = from, To = to }, cancellationToken: token))).ToList(), ct);
+        try
+        {
+            return await AskAsync(reads);
+        }
+        catch (PostgresException e) when (e.SqlState == "BK002" && !ReferenceEquals(reads.DataSource, database.DataSource))
+        {
+            return await AskAsync(database);
+        }
+    }
 
     /// <summary>The active bookings on the night, or null when the accommodation does not exist.</summary>
     internal async Task<List<NightBooking>?> NightBookingsAsync(Guid accommodationId, DateOnly night, CancellationToken ct)
