@@ -20,7 +20,7 @@ data=$(mktemp -d /tmp/bookingfunctions-smoke.XXXXXX)
 chmod 755 "$data"
 http_port=$(free_port)
 run_pid=""
-cleanup() { [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data" "${private:-}" "${private_data:-}"; }
+cleanup() { [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data" "${private:-}" "${private_data:-}" "${clone:-}"; }
 trap cleanup EXIT
 
 start_run() { # $1 = log file
@@ -119,8 +119,8 @@ if [ "$mode" = all ]; then
 
     user=bookingsmoke
     id -u "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
-    clone="/tmp/bookingfunctions-smoke-$user"
-    rm -rf "$clone"
+    # a folder of its own: several checkouts on one machine may run this at the same time
+    clone=$(mktemp -d "/tmp/bookingfunctions-smoke-$user.XXXXXX")
     git clone -q . "$clone" && mkdir -p "$clone/scripts" && cp scripts/smoke-run.sh "$clone/scripts/" && chown -R "$user" "$clone"
     nonroot="$data/nonroot.log"
     runuser -u "$user" -- env HOME="/home/$user" PATH="$PATH" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 \
