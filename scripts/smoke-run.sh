@@ -20,7 +20,7 @@ data=$(mktemp -d /tmp/bookingfunctions-smoke.XXXXXX)
 chmod 755 "$data"
 http_port=$(free_port)
 run_pid=""
-cleanup() { [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data" "${private:-}" "${private_data:-}"; }
+cleanup() { [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data" "${private:-}" "${private_data:-}" "${clone:-}"; }
 trap cleanup EXIT
 
 start_run() { # $1 = log file
