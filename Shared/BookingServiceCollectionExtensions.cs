@@ -3,6 +3,7 @@ using BookingFunctions.Database;
 using BookingFunctions.Errors;
 using BookingFunctions.Health;
 using BookingFunctions.Identity;
+using BookingFunctions.Inventory;
 using BookingFunctions.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +69,7 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<CancelBookingHandler>();
         services.TryAddSingleton<GetBookingHandler>();
         services.TryAddSingleton<AuditStatus>();
+        services.AddInventory();
         services.TryAddSingleton<DoubleBookingMonitor>();
         services.TryAddSingleton<DatabaseProbe>();
         services.TryAddSingleton<HealthHandler>();

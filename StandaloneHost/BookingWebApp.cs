@@ -31,8 +31,10 @@ public static class BookingWebApp
         builder.Services.AddOpenApi(OpenApiDocumentName, o => o
             .AddDocumentTransformer(OpenApiDocumentInfo.Describe)
             .AddDocumentTransformer(OpenApiSecurity.AddBearerScheme)
+            .AddDocumentTransformer(OpenApiTags.Describe)
             .AddOperationTransformer(OpenApiSecurity.RequireBearer)
-            .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody));
+            .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody)
+            .AddOperationTransformer(OpenApiQueryParameters.Add));
         builder.Services.AddHostedService<MonitorService>();
 
         var app = builder.Build();
@@ -44,6 +46,7 @@ public static class BookingWebApp
         app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}")
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])); // HEAD on every GET route
         app.MapBookingApi();
+        app.MapInventoryApi();
         return app;
     }
 }

@@ -20,7 +20,7 @@ data=$(mktemp -d /tmp/bookingfunctions-smoke.XXXXXX)
 chmod 755 "$data"
 http_port=$(free_port)
 run_pid=""
-cleanup() { [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data" "${private:-}" "${private_data:-}"; }
+cleanup() { [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data" "${private:-}" "${private_data:-}" "${clone:-}"; }
 trap cleanup EXIT
 
 start_run() { # $1 = log file
@@ -45,13 +45,15 @@ printed_commands() { sed -n '/^Try it/,/^Ctrl-C/p' "$1" | grep -E '^(curl|BOOKIN
 
 log1="$data/run1.log"
 check "./run starts the API and prints a token and curl commands" "$log1" start_run "$log1"
-eval "$(grep '^export TOKEN=' "$log1")"
-export TOKEN
+eval "$(grep -E '^export (STAFF_)?TOKEN=' "$log1")"
+export TOKEN STAFF_TOKEN
 out="$data/curl.out"
 bash -c "set -e; $(printed_commands "$log1"); echo \"BOOKING=\$BOOKING\"" >"$out" 2>&1
 check "the printed availability command answers" "$out" grep -q '"available":' "$out"
 check "the printed booking command books a room" "$out" grep -Eq '^booked [0-9a-f-]{36}$' "$out"
 check "the printed confirm command confirms it" "$out" grep -q '"status":"confirmed"' "$out"
+check "the printed staff calendar command shows the demo hotel's nights" "$out" grep -q '"capacity":12,"booked":' "$out"
+check "the printed staff rooms command lists the demo rooms" "$out" grep -q '"label":"G1"' "$out"
 booking=$(sed -n 's/^BOOKING=//p' "$out")
 check "Ctrl-C stops the API and its database" "$log1" stop_run
 
@@ -101,7 +103,8 @@ if [ "$mode" = all ]; then
     private_data=$(sed -n 's/^Data folder: \(\/var\/lib\/bookingfunctions\/[0-9a-f]*\) .*/\1/p' "$log6" | head -n 1)
     check "as root in a clone under a mode-700 folder, ./run starts and says its data is under /var/lib/bookingfunctions" "$log6" \
       bash -c "[ $started -eq 0 ] && [ -n '$private_data' ] && grep -q '^  Data: *$private_data' '$log6'"
-    curl -s "http://127.0.0.1:$http_port/api/accommodations/11111111-1111-4111-8111-111111111111/availability?checkIn=$(date -u -d '+20 days' +%F)&checkOut=$(date -u -d '+21 days' +%F)" >"$out"
+    hotel=$(sed -n 's/^export HOTEL=\([0-9a-f-]*\) .*/\1/p' "$log6" | head -n 1)
+    curl -s "http://127.0.0.1:$http_port/api/accommodations/$hotel/availability?checkIn=$(date -u -d '+20 days' +%F)&checkOut=$(date -u -d '+21 days' +%F)" >"$out"
     check "that API answers the printed availability command" "$out" grep -q '"available":' "$out"
     stopped=1
     if [ -n "$run_pid" ]; then
@@ -119,8 +122,8 @@ if [ "$mode" = all ]; then
 
     user=bookingsmoke
     id -u "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
-    clone="/tmp/bookingfunctions-smoke-$user"
-    rm -rf "$clone"
+    # a directory of this run's own: ./test of other checkouts may run this at the same time
+    clone=$(mktemp -d "/tmp/bookingfunctions-smoke-$user.XXXXXX")
     git clone -q . "$clone" && mkdir -p "$clone/scripts" && cp scripts/smoke-run.sh "$clone/scripts/" && chown -R "$user" "$clone"
     nonroot="$data/nonroot.log"
     runuser -u "$user" -- env HOME="/home/$user" PATH="$PATH" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 \

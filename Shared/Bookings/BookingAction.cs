@@ -32,7 +32,7 @@ public sealed class BookingAction(CallerAuthenticator authenticator, DatabaseErr
         {
             return await action(caller, bookingId, ct);
         }
-        catch (Exception e) when (errors.TryMap(e, out var result))
+        catch (Exception e) when (errors.TryMap(e, out var result, caller.IsStaff))
         {
             return result;
         }

@@ -21,6 +21,9 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
     private static readonly string CreateManySql = EmbeddedSql.Read("sql/queries/create_bookings.sql");
     private static readonly string CreateOneSql = EmbeddedSql.Read("sql/queries/create_booking.sql");
 
+    /// <summary>create_bookings' answer "send this request alone" (see 202611300504_booking_paths_inventory.sql).</summary>
+    internal const string SendAloneCode = "BKR02";
+
     private readonly BookingOptions _options = options.Value;
 
     /// <summary>Books (or replays) one request; throws the request's own PostgresException when it is refused.</summary>
@@ -34,6 +37,8 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
             await SendAloneAsync(batch[0]);
             return;
         }
+
+        List<Pending>? alone = null;
         try
         {
             var outcomes = await database.RunAsync(DatabaseFunctions.CreateBookings, (connection, token) => CallAsync(connection, batch, token),
@@ -44,6 +49,10 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
                 if (outcome.ErrorCode is null && row is not null)
                 {
                     pending.Complete(BookingResponse.From(row));
+                }
+                else if (outcome.ErrorCode == SendAloneCode)
+                {
+                    (alone ??= []).Add(pending);
                 }
                 else
                 {
@@ -62,10 +71,24 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
             {
                 await SendAloneAsync(pending);
             }
+            return;
         }
         catch (Exception e) when (BackendLoss.CutOff(e))
         {
             await ResendAfterCutOffAsync(batch, e);
+            return;
+        }
+
+        if (alone is not null)
+        {
+            // A room of their accommodation retires on a future date: the booking must get its room when it is made,
+            // on the single call's path, which locks the accommodation first (a batch holding night locks cannot).
+            // One after the other: they queue on that accommodation's lock in the database anyway.
+            LogSentAlone(alone.Count);
+            foreach (var pending in alone)
+            {
+                await SendAloneAsync(pending);
+            }
         }
     }
 
@@ -148,6 +171,9 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
             splitOn: "Id");
         return rows.ToList();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} request(s) of a batch go alone: a room of their accommodation retires on a future date.")]
+    private partial void LogSentAlone(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} bookings failed with {SqlState}; sending each request on its own.")]
     private partial void LogBatchSplit(int count, string sqlState);

@@ -1,6 +1,7 @@
 using BookingFunctions.Database;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace BookingFunctions.Bookings;
 
@@ -13,6 +14,7 @@ namespace BookingFunctions.Bookings;
 public sealed class BookingStore(DatabaseCalls database, [FromKeyedServices(BookingDataSource.ReadsKey)] DatabaseCalls reads,
     BookingBatcher batcher, AvailabilityBatcher availability)
 {
+    private static readonly string AvailabilitySql = EmbeddedSql.Read("sql/queries/check_availability.sql");
     private static readonly string AssignItemSql = EmbeddedSql.Read("sql/queries/assign_item.sql");
     private static readonly string ConfirmSql = EmbeddedSql.Read("sql/queries/confirm_booking.sql");
     private static readonly string CancelSql = EmbeddedSql.Read("sql/queries/cancel_booking.sql");
@@ -27,8 +29,23 @@ public sealed class BookingStore(DatabaseCalls database, [FromKeyedServices(Book
         await batcher.CreateAsync(new NewBooking(accommodationId, guestId, checkIn, checkOut, guests, idempotencyKey), ct);
 
     /// <summary>Rooms free for the whole stay: one statement, shared with the other questions of its batch.</summary>
-    public Task<int> AvailabilityAsync(Guid accommodationId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct) =>
-        availability.AvailabilityAsync(new AvailabilityQuery(accommodationId, checkIn, checkOut), ct);
+    /// <remarks>
+    /// A replica that has not replayed a new accommodation yet answers BK002: that one question is asked again on the
+    /// primary, so a room type is never "unknown" to a guest just because the standby lags.
+    /// </remarks>
+    public async Task<int> AvailabilityAsync(Guid accommodationId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
+    {
+        try
+        {
+            return await availability.AvailabilityAsync(new AvailabilityQuery(accommodationId, checkIn, checkOut), ct);
+        }
+        catch (PostgresException e) when (e.SqlState == "BK002" && !ReferenceEquals(reads.DataSource, database.DataSource))
+        {
+            return await database.RunAsync(DatabaseFunctions.CheckAvailability, (connection, token) => connection.ExecuteScalarAsync<int>(
+                new CommandDefinition(AvailabilitySql, new { AccommodationId = accommodationId, CheckIn = checkIn, CheckOut = checkOut },
+                    cancellationToken: token)), ct);
+        }
+    }
 
     public Task<Guid> AssignItemAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
         ScalarAsync<Guid>(DatabaseFunctions.AssignItem, AssignItemSql, new { BookingId = bookingId, GuestId = guestId }, ct);

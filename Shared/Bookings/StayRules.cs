@@ -12,7 +12,11 @@ public static class StayRules
     public const int MinGuests = 1;
     public const int MaxGuests = 50;
 
-    /// <summary>Arrivals may be as early as yesterday (UTC): guests east of UTC can still book "tonight".</summary>
+    /// <summary>
+    /// A coarse bound only: the database judges "in the past" and "too far ahead" on the accommodation's calendar (its
+    /// time zone, UTC-12 to UTC+14), so here an arrival is refused only when it is so on every calendar — before
+    /// yesterday (UTC), or more than <see cref="MaxDaysAhead"/> days after tomorrow (UTC).
+    /// </summary>
     public const int ArrivalGraceDays = 1;
 
     public const int MaxDaysAhead = 730;
@@ -61,7 +65,7 @@ public static class StayRules
             {
                 errors["checkIn"] = ["checkIn is in the past."];
             }
-            else if (from > t.AddDays(MaxDaysAhead))
+            else if (from > t.AddDays(MaxDaysAhead + ArrivalGraceDays))
             {
                 errors["checkIn"] = [$"checkIn can be at most {MaxDaysAhead} days ahead."];
             }

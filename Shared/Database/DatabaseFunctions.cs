@@ -17,4 +17,17 @@ public static class DatabaseFunctions
     public const string ExpireStaleHolds = "expire_stale_holds";
     public const string CheckForDoubleBookings = "check_for_double_bookings";
     public const string SchemaVersion = "booking_schema_version";
+    public const string GetAccommodation = "get_accommodation";
+    public const string ListAccommodations = "list_accommodations";
+    public const string CreateAccommodation = "create_accommodation";
+    public const string UpdateAccommodation = "update_accommodation";
+    public const string ListAccommodationItems = "list_accommodation_items";
+    public const string AddAccommodationItem = "add_accommodation_item";
+    public const string SetItemRetirement = "set_item_retirement";
+    public const string ListClosures = "list_closures";
+    public const string AddClosure = "add_closure";
+    public const string RemoveClosure = "remove_closure";
+    public const string AccommodationCalendar = "accommodation_calendar";
+    public const string AccommodationNightBookings = "accommodation_night_bookings";
+    public const string SearchAvailability = "search_availability";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using BookingFunctions.Http;
 using BookingFunctions.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,11 @@ namespace BookingFunctions.Errors;
 /// </summary>
 public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogger<DatabaseErrorMapper> logger)
 {
-    public bool TryMap(Exception exception, out IResult result)
+    /// <summary>
+    /// Maps a database failure. <paramref name="forStaff"/>: the caller is staff, so the bookings a BK004 names (other
+    /// guests' stays) may be shown; BK023 comes only from staff functions and always shows what is in the way.
+    /// </summary>
+    public bool TryMap(Exception exception, out IResult result, bool forStaff = false)
     {
         ArgumentNullException.ThrowIfNull(exception);
         result = exception switch
@@ -27,12 +32,21 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
             PostgresException { SqlState: "BK001" } e => Problem(e, 409, "Fully booked", ProblemTypes.FullyBooked),
             PostgresException { SqlState: "BK002" } e => Problem(e, 404, "Accommodation not found", ProblemTypes.AccommodationNotFound),
             PostgresException { SqlState: "BK003" } e => Problem(e, 400, "Invalid stay", ProblemTypes.InvalidStay),
-            PostgresException { SqlState: "BK004" } e => Problem(e, 409, "No free room", ProblemTypes.NoFreeItem),
+            PostgresException { SqlState: "BK004" } e => forStaff
+                ? Conflict(e, "No free room", ProblemTypes.NoFreeItem)
+                : Problem(e, 409, "No free room", ProblemTypes.NoFreeItem),
             PostgresException { SqlState: "BK005" } e => Problem(e, 409, "Hold expired", ProblemTypes.HoldExpired),
             PostgresException { SqlState: "BK006" } e => Problem(e, 404, "Booking not found", ProblemTypes.BookingNotFound),
             PostgresException { SqlState: "BK007" } e => Problem(e, 422, "Idempotency key reused", ProblemTypes.IdempotencyKeyReused),
             PostgresException { SqlState: "BK008" } e => Problem(e, 409, "Invalid booking state", ProblemTypes.InvalidState),
             PostgresException { SqlState: "BK009" } e => Problem(e, 400, "Invalid argument", ProblemTypes.InvalidArgument),
+            PostgresException { SqlState: "BK021" } e => Problem(e, 409, "Night closed", ProblemTypes.NightClosed),
+            PostgresException { SqlState: "BK022" } e => Problem(e, 409, "No room for the whole stay", ProblemTypes.NoRoomForStay),
+            PostgresException { SqlState: "BK023" } e => Conflict(e, "Inventory conflict", ProblemTypes.InventoryConflict),
+            PostgresException { SqlState: "BK024" } e => TypedResults.ValidationProblem(
+                new Dictionary<string, string[]>(StringComparer.Ordinal) { ["guests"] = [e.MessageText] },
+                e.MessageText, title: "Too many guests", type: ProblemTypes.TooManyGuests),
+            PostgresException { SqlState: "BK025" } e => Problem(e, 404, "Not found", ProblemTypes.NotFound),
             PostgresException { SqlState: "BK011" } e => Misconfigured(e),
             // Class 22, data exception: a value from the request PostgreSQL cannot take (a NUL in text, out of range,
             // unparsable). The caller's input, not our fault: 400, and never the database's wording, which may quote it.
@@ -88,6 +102,64 @@ public sealed class DatabaseErrorMapper(IOptions<BookingOptions> options, ILogge
         BookingMetrics.Problem(ProblemTypes.Misconfigured, StatusCodes.Status500InternalServerError);
         return TypedResults.Problem("The booking system is misconfigured and cannot take decisions right now. The operator has been told.",
             statusCode: StatusCodes.Status500InternalServerError, title: "Server misconfigured", type: ProblemTypes.Misconfigured);
+    }
+
+    /// <summary>
+    /// 409 whose extension members are what stands in the way, as the database wrote it into HINT (Npgsql redacts
+    /// DETAIL): {"nights":[{night, booked, capacity}], "count": n} or {"bookings":[{bookingId, checkIn, checkOut, itemId}]}.
+    /// </summary>
+    private ProblemHttpResult Conflict(PostgresException e, string title, string type)
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = title,
+            Type = type,
+            Detail = e.MessageText,
+        };
+        foreach (var (name, value) in ConflictMembers(e.Hint))
+        {
+            problem.Extensions[name] = value;
+        }
+
+        return TypedResults.Problem(problem);
+    }
+
+    private static readonly HashSet<string> ProblemMembers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "type", "title", "status", "detail", "instance", "errors", "traceId",
+    };
+
+    private List<(string Name, JsonElement Value)> ConflictMembers(string? hint)
+    {
+        if (string.IsNullOrWhiteSpace(hint))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(hint);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return [];
+            }
+
+            var members = new List<(string, JsonElement)>();
+            foreach (var member in document.RootElement.EnumerateObject().Where(m => !ProblemMembers.Contains(m.Name)))
+            {
+                // One shape per member for clients: "bookings" is a list; a bare number of bookings is a "count".
+                var name = member.Name == "bookings" && member.Value.ValueKind == JsonValueKind.Number ? "count" : member.Name;
+                members.Add((name, member.Value.Clone()));
+            }
+
+            return members;
+        }
+        catch (JsonException)
+        {
+            logger.LogWarning("A database conflict carried a HINT that is not JSON; answered without it");
+            return [];
+        }
     }
 
     private HeaderResult Busy(PostgresException e)

@@ -20,6 +20,12 @@ public static class ProblemTypes
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
     public const string InvalidState = Base + "invalid-state";
     public const string InvalidArgument = Base + "invalid-argument";
+    public const string Forbidden = Base + "forbidden";
+    public const string NightClosed = Base + "night-closed";
+    public const string NoRoomForStay = Base + "no-room-for-stay";
+    public const string InventoryConflict = Base + "inventory-conflict";
+    public const string TooManyGuests = Base + "too-many-guests";
+    public const string NotFound = Base + "not-found";
     public const string InvalidValue = Base + "invalid-value";
     public const string Busy = Base + "busy";
     public const string Unavailable = Base + "service-unavailable";

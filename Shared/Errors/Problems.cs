@@ -60,6 +60,21 @@ public static class Problems
             ("WWW-Authenticate", challenge));
     }
 
+    /// <summary>403: a valid token without the staff role on a staff route.</summary>
+    public static IResult Forbidden()
+    {
+        BookingMetrics.Problem(ProblemTypes.Forbidden, StatusCodes.Status403Forbidden);
+        return TypedResults.Problem("This operation is for staff: the token lacks the staff role.", statusCode: StatusCodes.Status403Forbidden,
+            title: "Forbidden", type: ProblemTypes.Forbidden);
+    }
+
+    public static IResult AccommodationNotFound()
+    {
+        BookingMetrics.Problem(ProblemTypes.AccommodationNotFound, StatusCodes.Status404NotFound);
+        return TypedResults.Problem("This accommodation does not exist.", statusCode: StatusCodes.Status404NotFound,
+            title: "Accommodation not found", type: ProblemTypes.AccommodationNotFound);
+    }
+
     public static IResult BookingNotFound()
     {
         BookingMetrics.Problem(ProblemTypes.BookingNotFound, StatusCodes.Status404NotFound);

@@ -17,6 +17,28 @@ public static class Routes
     public const string OpenApiDocument = "openapi.json";
     public const string Health = "health";
 
+    // Inventory (staff API; guests may read the accommodations, the calendar's guest view and the search)
+    public const string Accommodations = "accommodations";
+    public const string Accommodation = "accommodations/{id}";
+    public const string AccommodationItems = "accommodations/{id}/items";
+    public const string AccommodationItem = "accommodations/{id}/items/{itemId}";
+    public const string AccommodationClosures = "accommodations/{id}/closures";
+    public const string AccommodationClosure = "accommodations/{id}/closures/{closureId}";
+    public const string AccommodationCalendar = "accommodations/{id}/calendar";
+    public const string AccommodationNightBookings = "accommodations/{id}/nights/{night}/bookings";
+    public const string AvailabilitySearch = "availability";
+
     /// <summary>The Location of a created booking: what GET <see cref="Booking"/> serves.</summary>
     public static Uri BookingLocation(Guid id) => new($"/{Prefix}/bookings/{id}", UriKind.Relative);
+
+    /// <summary>The Location of a created accommodation: what GET <see cref="Accommodation"/> serves.</summary>
+    public static Uri AccommodationLocation(Guid id) => new($"/{Prefix}/accommodations/{id}", UriKind.Relative);
+
+    /// <summary>The Location of a created room: what PATCH <see cref="AccommodationItem"/> changes.</summary>
+    public static Uri ItemLocation(Guid accommodationId, Guid itemId) =>
+        new($"/{Prefix}/accommodations/{accommodationId}/items/{itemId}", UriKind.Relative);
+
+    /// <summary>The Location of a created closure: what DELETE <see cref="AccommodationClosure"/> removes.</summary>
+    public static Uri ClosureLocation(Guid accommodationId, Guid closureId) =>
+        new($"/{Prefix}/accommodations/{accommodationId}/closures/{closureId}", UriKind.Relative);
 }

@@ -5,6 +5,53 @@
 -- =============================================================================================
 begin;
 
+-- 202611300505_inventory_grants: privileges go with the functions below.
+
+-- 202611300504_booking_paths_inventory (it replaced request_problem, create_booking_with_atomic_lock, create_bookings,
+-- check_availability_many, assign_accommodation_item_atomically and check_for_double_bookings: dropped below)
+drop function if exists booking.assign_free_room(uuid, text);
+drop function if exists booking.create_booking_placed(uuid, text, date, date, integer, interval, text, text);
+drop function if exists booking.first_closed_night(uuid, date, date);
+drop function if exists booking.too_many_guests_message(integer);
+drop function if exists booking.closed_message(date);
+drop function if exists booking.rooms_retire_after(uuid, date);
+drop function if exists booking.window_problem(date, date);
+
+-- 202611300503_inventory_api
+drop function if exists public.remove_closure(uuid, uuid, text);
+drop function if exists public.add_closure(uuid, date, date, text, text);
+drop function if exists public.set_item_retirement(uuid, uuid, date, text);
+drop function if exists public.add_accommodation_item(uuid, text, text);
+drop function if exists public.update_accommodation(uuid, text, boolean, integer, integer, text, text);
+drop function if exists public.create_accommodation(text, integer, integer, text, text);
+drop function if exists booking.assert_accommodation_settings(text, integer, integer, text, text);
+drop function if exists booking.assert_accommodation_exists(uuid);
+drop function if exists public.accommodation_night_bookings(uuid, date);
+drop function if exists public.search_availability(date, date, integer, uuid[], integer, uuid);
+drop function if exists public.accommodation_calendar(uuid, date, date);
+drop function if exists public.list_closures(uuid, date);
+drop function if exists public.list_accommodation_items(uuid);
+drop function if exists public.list_accommodations(integer, text, uuid);
+drop function if exists public.get_accommodation(uuid);
+
+-- 202611300502_inventory_helpers (it replaced ensure_nights: dropped below)
+drop function if exists booking.assign_by_repacking(uuid);
+drop function if exists booking.unplaced_json(uuid[]);
+drop function if exists booking.write_rooms(uuid[], uuid[], uuid[], text);
+drop function if exists booking.plan_rooms(uuid, date, date, date, uuid[], uuid, date, uuid[]);
+drop function if exists booking.stay_cluster(uuid, date, date, date);
+drop function if exists booking.apply_night_settings(uuid, date, text, uuid, date);
+drop function if exists booking.raise_inventory_conflict(text, jsonb);
+drop function if exists booking.release_stale_holds_from(uuid, date);
+drop function if exists booking.lock_nights_from(uuid, date);
+drop function if exists booking.night_settings(uuid, date, date, uuid, date);
+drop function if exists booking.is_time_zone(text);
+drop function if exists booking.property_today(text);
+
+-- 202611300501_inventory_schema (its columns and constraints go with the tables below)
+drop table if exists booking.inventory_events;
+drop table if exists booking.closures;
+
 -- 202611300301_health_probe (its grants on booking_migrations go with that schema, below)
 drop function if exists public.booking_schema_version();
 

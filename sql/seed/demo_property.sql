@@ -1,14 +1,30 @@
--- Demo property for ./run: a small hotel with two room types and a dorm. Idempotent (fixed ids).
-insert into booking.accommodations (id, name, total_inventory) values
-  ('11111111-1111-4111-8111-111111111111', 'Harbour View Double', 12),
-  ('22222222-2222-4222-8222-222222222222', 'Garden Single', 3),
-  ('33333333-3333-4333-8333-333333333333', 'Sea Dorm Bed (unlimited)', null)
-on conflict (id) do nothing;
+-- Demo property for ./run: a small hotel in Lisbon with two room types and a dorm, loaded through the same staff
+-- functions the API calls (validation, night settings, inventory events), as booking_owner — the role the migrating
+-- user was granted by 202611250001. Idempotent: a room type whose name exists is left as it is (./run reuses its
+-- data). The names are DemoProperty's (tools/DevRunner/DemoProperty.cs), which finds the ids by them.
+set role booking_owner;
 
-insert into booking.accommodation_items (accommodation_id, label)
-select '11111111-1111-4111-8111-111111111111', 'H' || (100 + i) from generate_series(1, 12) i
-on conflict (accommodation_id, label) do nothing;
+do $$
+declare
+  v_id    uuid;
+  v_today date := (pg_catalog.now() at time zone 'Europe/Lisbon')::date;
+begin
+  if not exists (select from booking.accommodations a where a.name = 'Harbour View Double') then
+    select c.id into v_id from public.create_accommodation('Harbour View Double', 12, 2, 'Europe/Lisbon', 'demo-seed') c;
+    perform public.add_accommodation_item(v_id, 'H' || (100 + i), 'demo-seed') from pg_catalog.generate_series(1, 12) i;
+  end if;
 
-insert into booking.accommodation_items (accommodation_id, label)
-select '22222222-2222-4222-8222-222222222222', 'G' || i from generate_series(1, 3) i
-on conflict (accommodation_id, label) do nothing;
+  if not exists (select from booking.accommodations a where a.name = 'Garden Single') then
+    select c.id into v_id from public.create_accommodation('Garden Single', 3, 1, 'Europe/Lisbon', 'demo-seed') c;
+    perform public.add_accommodation_item(v_id, 'G' || i, 'demo-seed') from pg_catalog.generate_series(1, 3) i;
+    -- a stop-sell to look at in the calendar: two nights of garden works two months ahead
+    perform public.add_closure(v_id, v_today + 60, v_today + 62, 'Garden works', 'demo-seed');
+  end if;
+
+  if not exists (select from booking.accommodations a where a.name = 'Sea Dorm Bed (unlimited)') then
+    perform public.create_accommodation('Sea Dorm Bed (unlimited)', null, 1, 'Europe/Lisbon', 'demo-seed');
+  end if;
+end
+$$;
+
+reset role;

@@ -72,10 +72,21 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
         Assert.Equal("5", info.GetStructuredStateValue("ExpiredHolds"));
         _logger.Collector.Clear();
 
-        // oversell both nights behind the functions' back (3 bookings, capacity 1), and drift one night counter
-        await CorruptAsync("update booking.accommodations set total_inventory = 1 where id = @accommodation", new { accommodation });
-        await CorruptAsync("update booking.night_inventory set reserved = reserved + 1 where accommodation_id = @accommodation and night = @night",
-            new { accommodation, night = checkIn.AddDays(1) });
+        // behind the functions' back: a fourth booking on the second night of a 3-room type (an oversell, and that
+        // night's counter now behind), and the first night's counter drifted down by one. (Raising a counter above
+        // the night's capacity is refused by the night_inventory_within_capacity check itself.)
+        var sneaky = Guid.Empty;
+        await using (var connection = await db.Admin.OpenConnectionAsync(ct))
+        {
+            sneaky = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(
+                """
+                insert into booking.bookings (accommodation_id, guest_id, check_in, check_out, guests, status)
+                values (@accommodation, 'sneaky', @night, @checkOut, 1, 'confirmed') returning id
+                """, new { accommodation, night = checkIn.AddDays(1), checkOut }, cancellationToken: ct));
+        }
+
+        await CorruptAsync("update booking.night_inventory set reserved = reserved - 1 where accommodation_id = @accommodation and night = @night",
+            new { accommodation, night = checkIn });
 
         // Act
         var corrupted = await Monitor().RunAsync(ct);
@@ -86,23 +97,19 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
         Assert.Equal(3, errors.Count);
         Assert.DoesNotContain(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Information);
         Assert.All(errors, e => Assert.Equal(accommodation.ToString(), e.GetStructuredStateValue("AccommodationId")));
-        var oversold = errors.Where(e => e.GetStructuredStateValue("Issue") == "oversold_night").ToList();
-        Assert.Equal(
-            new[] { Api.Date(checkIn), Api.Date(checkIn.AddDays(1)) },
-            oversold.Select(e => e.GetStructuredStateValue("Night") ?? "").Order(StringComparer.Ordinal).ToArray());
-        Assert.All(oversold, e =>
-        {
-            Assert.Equal(string.Join(',', bookings.Order()), e.GetStructuredStateValue("BookingIds"));
-            Assert.Equal("3", e.GetStructuredStateValue("Booked"));
-            Assert.Equal("1", e.GetStructuredStateValue("Capacity"));
-        });
-        var drift = Assert.Single(errors, e => e.GetStructuredStateValue("Issue") == "counter_drift");
-        Assert.Equal(("3", "4"), (drift.GetStructuredStateValue("Booked"), drift.GetStructuredStateValue("Recorded")));
+        var oversold = Assert.Single(errors, e => e.GetStructuredStateValue("Issue") == "oversold_night");
+        Assert.Equal(Api.Date(checkIn.AddDays(1)), oversold.GetStructuredStateValue("Night"));
+        Assert.Equal(string.Join(',', bookings.Append(sneaky).Order()), oversold.GetStructuredStateValue("BookingIds"));
+        Assert.Equal(("4", "3"), (oversold.GetStructuredStateValue("Booked"), oversold.GetStructuredStateValue("Capacity")));
+        var drift = errors.Where(e => e.GetStructuredStateValue("Issue") == "counter_drift")
+            .Select(e => (e.GetStructuredStateValue("Night"), e.GetStructuredStateValue("Booked"), e.GetStructuredStateValue("Recorded")))
+            .OrderBy(d => d.Item1, StringComparer.Ordinal).ToList();
+        Assert.Equal([(Api.Date(checkIn), "3", "2"), (Api.Date(checkIn.AddDays(1)), "4", "3")], drift);
 
         // repair, and the next run is clean again
-        await CorruptAsync("update booking.accommodations set total_inventory = 3 where id = @accommodation", new { accommodation });
-        await CorruptAsync("update booking.night_inventory set reserved = reserved - 1 where accommodation_id = @accommodation and night = @night",
-            new { accommodation, night = checkIn.AddDays(1) });
+        await CorruptAsync("delete from booking.bookings where id = @sneaky", new { sneaky });
+        await CorruptAsync("update booking.night_inventory set reserved = reserved + 1 where accommodation_id = @accommodation and night = @night",
+            new { accommodation, night = checkIn });
         _logger.Collector.Clear();
 
         // Act
@@ -119,12 +126,13 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
         var ct = TestContext.Current.CancellationToken;
         var accommodation = await Arrange.AccommodationAsync(fixture.Database, rooms: 1, ct: ct);
         var lastMonth = Arrange.Today.AddDays(-30);
-        // a night long past sold twice behind the functions' back (with counters to match, so only the oversell shows)
+        // a night long past sold twice behind the functions' back (its counter at the one room: a counter above its
+        // night's capacity is refused by the night_inventory_within_capacity check itself, so it drifts as well)
         await CorruptAsync(
             """
             insert into booking.bookings (accommodation_id, guest_id, check_in, check_out, guests, status)
             select @accommodation, 'past-' || g, @lastMonth, @lastMonth + 1, 1, 'confirmed' from generate_series(1, 2) g;
-            insert into booking.night_inventory (accommodation_id, night, reserved) values (@accommodation, @lastMonth, 2);
+            insert into booking.night_inventory (accommodation_id, night, reserved, capacity) values (@accommodation, @lastMonth, 1, 1);
             """, new { accommodation, lastMonth });
         _logger.Collector.Clear();
 
@@ -134,8 +142,8 @@ public sealed class DoubleBookingMonitorTests(DatabaseFixture fixture) : IClassF
 
         // Assert
         Assert.True(fromYesterday.IsClean);
-        var finding = Assert.Single(wholeHistory.Findings);
-        Assert.Equal(("oversold_night", accommodation), (finding.Issue, finding.AccommodationId));
+        Assert.Equal(["counter_drift", "oversold_night"], wholeHistory.Findings.Select(f => f.Issue).Order(StringComparer.Ordinal));
+        Assert.All(wholeHistory.Findings, f => Assert.Equal(accommodation, f.AccommodationId));
         await CorruptAsync("delete from booking.bookings where accommodation_id = @accommodation; delete from booking.night_inventory where accommodation_id = @accommodation",
             new { accommodation });
     }

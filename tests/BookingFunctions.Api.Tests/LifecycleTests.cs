@@ -92,22 +92,42 @@ public abstract class LifecycleTests<TFixture>(TFixture host) : IClassFixture<TF
         Assert.Equal(assigned.ItemId, (await second.ReadAsync<ItemAssignmentDto>()).ItemId);
     }
 
+    /// <summary>
+    /// Rooms can no longer run out under accepted bookings (a night's capacity is the rooms in service, and assignment
+    /// re-packs), so "no free room" needs data changed behind the functions' back: here the only room switched off
+    /// with an UPDATE, as an operator might. Staff also see which bookings are in the way; the guest does not.
+    /// </summary>
     [Fact]
-    public async Task With_every_room_taken_for_the_stay_assignment_answers_409_no_free_item()
+    public async Task When_no_room_is_in_service_for_the_stay_assignment_answers_409_no_free_item_and_only_staff_see_the_bookings()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (first, firstToken, accommodation) = await HoldAsync(rooms: 5, items: 1);
-        var guest = TestTokens.NewGuest();
-        var (checkIn, checkOut) = Arrange.Stay();
-        var second = await Arrange.BookingAsync(host.Database, accommodation, checkIn, checkOut, guest, ct);
-        using var taken = await host.Client.SendAsync(HttpMethod.Post, $"/api/bookings/{first}/item", firstToken);
-        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        var (booking, token, accommodation) = await HoldAsync(rooms: 1, items: 1);
+        await SetRoomsActiveAsync(accommodation, active: false, ct);
+        try
+        {
+            // Act
+            using var asGuest = await host.Client.SendAsync(HttpMethod.Post, $"/api/bookings/{booking}/item", token);
+            using var asStaff = await host.Client.SendAsync(HttpMethod.Post, $"/api/bookings/{booking}/item",
+                TestTokens.For("staff-lifecycle", staff: true));
 
-        // Act
-        using var response = await host.Client.SendAsync(HttpMethod.Post, $"/api/bookings/{second}/item", TestTokens.For(guest));
+            // Assert
+            var guestView = await asGuest.AssertProblemAsync(409, ProblemTypes.NoFreeItem);
+            Assert.False(guestView.TryGetProperty("bookings", out _));
+            var staffView = await asStaff.AssertProblemAsync(409, ProblemTypes.NoFreeItem);
+            Assert.Equal(booking.ToString(), Assert.Single(staffView.GetProperty("bookings").EnumerateArray().ToList()).GetProperty("bookingId").GetString());
+        }
+        finally
+        {
+            await SetRoomsActiveAsync(accommodation, active: true, ct);
+        }
+    }
 
-        // Assert
-        await response.AssertProblemAsync(409, ProblemTypes.NoFreeItem);
+    private async Task SetRoomsActiveAsync(Guid accommodation, bool active, CancellationToken ct)
+    {
+        await using var connection = await host.Database.Admin.OpenConnectionAsync(ct);
+        await Dapper.SqlMapper.ExecuteAsync(connection, new Dapper.CommandDefinition(
+            "update booking.accommodation_items set active = @active where accommodation_id = @accommodation", new { accommodation, active },
+            cancellationToken: ct));
     }
 
     [Fact]

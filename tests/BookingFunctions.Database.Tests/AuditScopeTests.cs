@@ -33,10 +33,10 @@ public sealed class AuditScopeTests(DatabaseFixture fixture) : IClassFixture<Dat
               from generate_series(1, $2) g
             """, ct, hotel, History);
         await ExecuteAsync("analyze booking.bookings", ct);
-        var active = await Inventory.CountAsync(_db.Admin, "select count(*) from booking.bookings where status in ('pending', 'confirmed')", ct);
 
         // Act
-        var (audit, read) = await AuditReadingAsync("select count(*) from check_for_double_bookings()", ct);
+        var (audit, read, active) = await AuditReadingAsync("select count(*) from check_for_double_bookings()",
+            "select count(*) from booking.bookings where status in ('pending', 'confirmed')", ct);
 
         // Assert
         Assert.Equal(0L, audit);
@@ -59,11 +59,10 @@ public sealed class AuditScopeTests(DatabaseFixture fixture) : IClassFixture<Dat
               from generate_series(1, $2) g
             """, ct, resort, History);
         await ExecuteAsync("analyze booking.bookings", ct);
-        var current = await Inventory.CountAsync(_db.Admin,
-            "select count(*) from booking.bookings where status in ('pending', 'confirmed') and check_out > current_date - 1", ct);
 
         // Act
-        var (audit, read) = await AuditReadingAsync("select count(*) from check_for_double_bookings(current_date - 1)", ct);
+        var (audit, read, current) = await AuditReadingAsync("select count(*) from check_for_double_bookings(current_date - 1)",
+            "select count(*) from booking.bookings where status in ('pending', 'confirmed') and check_out > current_date - 1", ct);
 
         // Assert
         Assert.Equal(0L, audit);
@@ -160,14 +159,22 @@ public sealed class AuditScopeTests(DatabaseFixture fixture) : IClassFixture<Dat
 
     private static string Key(AuditRow r) => $"{r.Issue} {r.AccommodationId} {r.Night:yyyy-MM-dd} {r.ItemId} {string.Join(',', r.BookingIds ?? [])} {r.Booked} {r.Capacity} {r.Recorded}";
 
-    /// <summary>The audit's answer and how many rows of booking.bookings it read (this backend's table statistics).</summary>
-    private async Task<(long Answer, long Read)> AuditReadingAsync(string auditSql, CancellationToken ct)
+    /// <summary>
+    /// The audit's answer, how many rows of booking.bookings it read (table statistics), and the row count the caller
+    /// expects it to read. All on one connection with no other session reading the table meanwhile: statistics a
+    /// backend has not flushed yet (an idle pooled one flushes up to 10 s later) must not land inside the window, so
+    /// the expected count is taken by this backend too, and its statistics flushed, before the window opens.
+    /// </summary>
+    private async Task<(long Answer, long Read, long Expected)> AuditReadingAsync(string auditSql, string expectedSql, CancellationToken ct)
     {
-        await using var connection = await _db.Admin.OpenConnectionAsync(ct);
+        await using var connection = _db.Admin.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var expected = new NpgsqlCommand(expectedSql, connection);
+        var rows = Convert.ToInt64(await expected.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         var before = await TuplesReadAsync(connection, ct);
         await using var audit = new NpgsqlCommand(auditSql, connection);
         var answer = Convert.ToInt64(await audit.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        return (answer, await TuplesReadAsync(connection, ct) - before);
+        return (answer, await TuplesReadAsync(connection, ct) - before, rows);
     }
 
     private static async Task<long> TuplesReadAsync(NpgsqlConnection connection, CancellationToken ct)

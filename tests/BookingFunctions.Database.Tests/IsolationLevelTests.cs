@@ -99,7 +99,7 @@ public sealed class IsolationLevelTests(DatabaseFixture fixture) : IClassFixture
     public async Task Every_function_that_decides_refuses_a_transaction_that_is_not_read_committed_and_writes_nothing(string level)
     {
         var ct = TestContext.Current.CancellationToken;
-        var hotel = await Inventory.AddAccommodationAsync(_db.Admin, rooms: 3, ct, items: 2);
+        var hotel = await Inventory.AddAccommodationAsync(_db.Admin, rooms: 3, ct, items: 3);
         var night = Booking.Night(130);
         var booking = await Booking.CreateAsync(_db.App, hotel, "rc-guest", night, night.AddDays(1), ct);
         var stale = await Booking.CreateAsync(_db.App, hotel, "stale-guest", night, night.AddDays(1), ct, holdTtl: TimeSpan.FromMilliseconds(1));

@@ -8,27 +8,30 @@ public sealed class ItemAssignmentTests(DatabaseFixture fixture) : IClassFixture
     private readonly TestDatabase _db = fixture.Database;
 
     [Fact]
-    public async Task One_hundred_concurrent_assignments_over_twenty_items_never_share_an_item_between_overlapping_stays()
+    public async Task One_hundred_concurrent_assignments_over_twenty_rooms_give_every_accepted_booking_its_own_room()
     {
         var ct = TestContext.Current.CancellationToken;
-        // unlimited pool so all 100 bookings exist; the 20 items are the scarce resource
-        var hotel = await Inventory.AddAccommodationAsync(_db.Admin, rooms: null, ct, items: 20);
+        // 20 rooms: the per-night counts accept at most 20 stays a night, and each accepted stay must get a room
+        var hotel = await Inventory.AddAccommodationAsync(_db.Admin, rooms: 20, ct, items: 20);
         var day1 = Booking.Night(60);
         var random = new Random(7);
         var bookings = new List<Guid>();
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; bookings.Count < 100 && i < 1000; i++)
         {
-            var checkIn = day1.AddDays(random.Next(4));
-            bookings.Add(await Booking.CreateAsync(_db.App, hotel, $"g{i}", checkIn, checkIn.AddDays(1 + random.Next(3)), ct));
+            var checkIn = day1.AddDays(random.Next(12));
+            var checkOut = checkIn.AddDays(1 + random.Next(4));
+            if (await Booking.SqlStateOf(async () => bookings.Add(await Booking.CreateAsync(_db.App, hotel, $"g{i}", checkIn, checkOut, ct))) is { } refused)
+            {
+                Assert.Equal(SqlState.FullyBooked, refused);
+            }
         }
 
         // Act
-        var outcomes = await Race.RunAsync(_db.App, 100, i => Booking.AssignItemAsync(_db.App, bookings[i], ct), ct);
+        var outcomes = await Race.RunAsync(_db.App, bookings.Count, i => Booking.AssignItemAsync(_db.App, bookings[i], ct), ct);
 
         // Assert
-        Assert.All(outcomes, o => Assert.True(o.Value is not null || o.SqlState == SqlState.NoFreeItem, $"unexpected {o.SqlState}"));
-        Assert.True(outcomes.Count(o => o.Value is not null) >= 20, "each item can hold at least one stay");
-        Assert.True(outcomes.Any(o => o.SqlState == SqlState.NoFreeItem), "100 overlapping stays cannot all fit 20 items");
+        Assert.Equal(100, bookings.Count);
+        Assert.All(outcomes, o => Assert.True(o.Value is not null, $"refused with {o.SqlState}"));
         Assert.Equal(0, await Inventory.CountAsync(_db.Admin,
             $"""
             select count(*) from booking.bookings x join booking.bookings y
@@ -36,6 +39,36 @@ public sealed class ItemAssignmentTests(DatabaseFixture fixture) : IClassFixture
              where x.accommodation_id = '{hotel}'
             """, ct));
         Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
+    }
+
+    [Fact]
+    public async Task A_booking_beyond_the_rooms_of_an_unlimited_type_gets_no_free_item()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // written around the staff API: unlimited sales with rooms, so more stays than rooms exist
+        var hotel = await Inventory.AddAccommodationAsync(_db.Admin, rooms: null, ct, items: 2);
+        var night = Booking.Night(62);
+        var bookings = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            bookings.Add(await Booking.CreateAsync(_db.App, hotel, $"g{i}", night, night.AddDays(2), ct));
+        }
+
+        // Act
+        var first = await Booking.AssignItemAsync(_db.App, bookings[0], ct);
+        var second = await Booking.AssignItemAsync(_db.App, bookings[1], ct);
+        var third = await Booking.SqlStateOf(() => Booking.AssignItemAsync(_db.App, bookings[2], ct));
+
+        // Assert
+        Assert.NotEqual(first, second);
+        Assert.Equal(SqlState.NoFreeItem, third);
+        Assert.Equal(0, await Inventory.CountAsync(_db.Admin,
+            $"select count(*) from booking.bookings where accommodation_id = '{hotel}' and item_id is null and id <> '{bookings[2]}'", ct));
+        Assert.Contains(await Inventory.AuditAsync(_db.App, ct), row => row.Issue == "night_over_rooms" && row.AccommodationId == hotel);
+        foreach (var booking in bookings)
+        {
+            await Booking.LifecycleAsync(_db.App, "cancel", booking, ct); // the other tests of this class expect a clean audit
+        }
     }
 
     [Fact]
@@ -103,7 +136,7 @@ public sealed class ItemAssignmentTests(DatabaseFixture fixture) : IClassFixture
     public async Task The_exclusion_constraint_refuses_a_shared_item_even_from_a_superuser()
     {
         var ct = TestContext.Current.CancellationToken;
-        var hotel = await Inventory.AddAccommodationAsync(_db.Admin, rooms: 2, ct, items: 1);
+        var hotel = await Inventory.AddAccommodationAsync(_db.Admin, rooms: 2, ct, items: 2);
         var night = Booking.Night(81);
         var a = await Booking.CreateAsync(_db.App, hotel, "a", night, night.AddDays(2), ct);
         var b = await Booking.CreateAsync(_db.App, hotel, "b", night.AddDays(1), night.AddDays(3), ct);

@@ -127,10 +127,17 @@ internal static class DemoCommand
             : $"[red]audit (check_for_double_bookings): {findings} findings[/]");
     }
 
+    /// <summary>Through create_accommodation, as the seed does (as booking_owner, which the migrating user was granted).</summary>
     private static async Task<Guid> CreateFlashSaleSuiteAsync(DevDatabase database, int rooms, CancellationToken ct)
     {
-        await using var dataSource = NpgsqlDataSource.Create(database.AdminConnectionString);
-        await using var cmd = dataSource.CreateCommand("insert into booking.accommodations (name, total_inventory) values ($1, $2) returning id");
+        await using var connection = new NpgsqlConnection(database.AdminConnectionString);
+        await connection.OpenAsync(ct);
+        await using (var asOwner = new NpgsqlCommand("set role booking_owner", connection))
+        {
+            await asOwner.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var cmd = new NpgsqlCommand("select id from create_accommodation($1, $2, 2, 'UTC', 'demo')", connection);
         cmd.Parameters.AddWithValue($"Flash Sale Suite {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}");
         cmd.Parameters.AddWithValue(rooms);
         return (Guid)(await cmd.ExecuteScalarAsync(ct))!;

@@ -18,11 +18,13 @@ internal sealed class DevDatabase : IAsyncDisposable
 
     private readonly LocalPostgresCluster? _cluster;
 
-    private DevDatabase(string adminConnectionString, string appConnectionString, string description, LocalPostgresCluster? cluster)
+    private DevDatabase(string adminConnectionString, string appConnectionString, string description, DemoProperty demo,
+        LocalPostgresCluster? cluster)
     {
         AdminConnectionString = adminConnectionString;
         AppConnectionString = appConnectionString;
         Description = description;
+        Demo = demo;
         _cluster = cluster;
     }
 
@@ -32,13 +34,17 @@ internal sealed class DevDatabase : IAsyncDisposable
 
     public string Description { get; }
 
+    /// <summary>The demo room types' ids (chosen by the database when the seed first ran).</summary>
+    public DemoProperty Demo { get; }
+
     public static async Task<DevDatabase> StartAsync(DevSettings settings, ILoggerFactory logging, CancellationToken ct)
     {
         if (settings.ExternalConnectionString is { } external)
         {
             var builder = Parse(external);
-            await PrepareAsync(external, logging, ct);
-            return new DevDatabase(external, external, $"{builder.Host}:{builder.Port}/{builder.Database} (from {DevSettings.ConnectionStringVariable})", null);
+            var externalDemo = await PrepareAsync(external, logging, ct);
+            return new DevDatabase(external, external, $"{builder.Host}:{builder.Port}/{builder.Database} (from {DevSettings.ConnectionStringVariable})",
+                externalDemo, null);
         }
 
         var cluster = await LocalPostgresCluster.StartAsync(
@@ -64,11 +70,11 @@ internal sealed class DevDatabase : IAsyncDisposable
             }
 
             var admin = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = DatabaseName }.ConnectionString;
-            await PrepareAsync(admin, logging, ct);
+            var demo = await PrepareAsync(admin, logging, ct);
             var appPassword = DevSecrets.Get(settings.DataDirectory, "app-password");
             await EnsureAppLoginAsync(admin, appPassword, ct);
             var app = new NpgsqlConnectionStringBuilder(admin) { Username = AppLogin, Password = appPassword }.ConnectionString;
-            return new DevDatabase(admin, app, $"embedded PostgreSQL on 127.0.0.1:{cluster.Port}, data in {cluster.Options.DataDirectory}", cluster);
+            return new DevDatabase(admin, app, $"embedded PostgreSQL on 127.0.0.1:{cluster.Port}, data in {cluster.Options.DataDirectory}", demo, cluster);
         }
         catch
         {
@@ -85,7 +91,7 @@ internal sealed class DevDatabase : IAsyncDisposable
         }
     }
 
-    private static async Task PrepareAsync(string adminConnectionString, ILoggerFactory logging, CancellationToken ct)
+    private static async Task<DemoProperty> PrepareAsync(string adminConnectionString, ILoggerFactory logging, CancellationToken ct)
     {
         var builder = Parse(adminConnectionString);
         try
@@ -94,6 +100,7 @@ internal sealed class DevDatabase : IAsyncDisposable
             await new MigrationRunner(dataSource, logging.CreateLogger<MigrationRunner>()).ApplyAsync(ct);
             await using var seed = dataSource.CreateCommand(ReadSeed());
             await seed.ExecuteNonQueryAsync(ct);
+            return await DemoProperty.LoadAsync(dataSource, ct);
         }
         catch (Exception e) when (e is NpgsqlException { InnerException: SocketException or TimeoutException or IOException } or SocketException)
         {

@@ -34,6 +34,7 @@ internal static class FunctionsCommand
         start.Environment["Booking__Auth__Audience"] = DevTokens.Audience;
         start.Environment["Booking__Auth__DevSigningKey"] = tokens.SigningKey;
         Console.WriteLine($"export TOKEN={tokens.For("demo-guest")}");
+        Console.WriteLine($"export STAFF_TOKEN={tokens.For("demo-staff", staff: true)}");
         using var process = Process.Start(start) ?? throw new DevRunnerException("Could not start `func`.");
         await process.WaitForExitAsync(ct);
         return process.ExitCode;

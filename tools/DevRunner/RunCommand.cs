@@ -28,30 +28,36 @@ internal static class RunCommand
 
     private static void PrintBanner(DevSettings settings, DevDatabase database, DevTokens tokens)
     {
-        var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(14).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var checkOut = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(16).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var checkIn = today.AddDays(14).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var checkOut = today.AddDays(16).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var weekAfter = today.AddDays(21).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var url = settings.BaseUrl;
-        var hotel = DemoProperty.HarbourViewDouble;
+        var demo = database.Demo;
         Console.WriteLine($$"""
 
             BookingFunctions is running.
               API:       {{url}}/api   (OpenAPI: {{url}}/api/openapi.json)
               Database:  {{database.Description}}
               Data:      {{settings.DataDirectory}}
-              Demo:      Harbour View Double {{DemoProperty.HarbourViewDouble}} (12 rooms),
-                         Garden Single {{DemoProperty.GardenSingle}} (3 rooms),
-                         Sea Dorm Bed {{DemoProperty.SeaDormBed}} (unlimited)
+              Demo:      Harbour View Double {{demo.HarbourViewDouble}} (12 rooms, 2 guests each),
+                         Garden Single {{demo.GardenSingle}} (3 rooms, 1 guest, closed for garden works 60 days ahead),
+                         Sea Dorm Bed {{demo.SeaDormBed}} (unlimited), all in Europe/Lisbon
+            export HOTEL={{demo.HarbourViewDouble}} GARDEN={{demo.GardenSingle}} DORM={{demo.SeaDormBed}}
 
             Development bearer tokens (12 h, signed with the key in {{settings.DataDirectory}}):
             export TOKEN={{tokens.For("demo-guest")}}
             export STAFF_TOKEN={{tokens.For("demo-staff", staff: true)}}
 
             Try it (copy and paste):
-            curl -s "{{url}}/api/accommodations/{{hotel}}/availability?checkIn={{checkIn}}&checkOut={{checkOut}}"; echo
-            BOOKING=$(curl -s -X POST {{url}}/api/bookings -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -H "Idempotency-Key: $(date +%s%N)" -d '{"accommodationId":"{{hotel}}","checkIn":"{{checkIn}}","checkOut":"{{checkOut}}","guests":2}' | sed -E 's/.*"id":"([^"]+)".*/\1/'); echo "booked $BOOKING"
+            curl -s "{{url}}/api/accommodations/{{demo.HarbourViewDouble}}/availability?checkIn={{checkIn}}&checkOut={{checkOut}}"; echo
+            BOOKING=$(curl -s -X POST {{url}}/api/bookings -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -H "Idempotency-Key: $(date +%s%N)" -d '{"accommodationId":"{{demo.HarbourViewDouble}}","checkIn":"{{checkIn}}","checkOut":"{{checkOut}}","guests":2}' | sed -E 's/.*"id":"([^"]+)".*/\1/'); echo "booked $BOOKING"
             curl -s -X POST {{url}}/api/bookings/$BOOKING/confirm -H "Authorization: Bearer $TOKEN"; echo
+            # staff (STAFF_TOKEN): the hotel's calendar for those weeks, and the Garden Single's rooms
+            curl -s "{{url}}/api/accommodations/{{demo.HarbourViewDouble}}/calendar?from={{checkIn}}&to={{weekAfter}}" -H "Authorization: Bearer $STAFF_TOKEN"; echo
+            curl -s "{{url}}/api/accommodations/{{demo.GardenSingle}}/items" -H "Authorization: Bearer $STAFF_TOKEN"; echo
 
-            Ctrl-C stops the API and the database; the next ./run reuses the data.
+            Ctrl-C stops the API and the database; the next ./run reuses the data. More staff calls: README, "Staff API".
             """);
     }
 }
