@@ -53,8 +53,10 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<ConfirmBookingHandler>();
         services.TryAddSingleton<CancelBookingHandler>();
         services.TryAddSingleton<GetBookingHandler>();
+        services.TryAddSingleton<ListBookingsHandler>();
         services.AddInventory();
         services.TryAddSingleton<DoubleBookingMonitor>();
+        services.TryAddSingleton<AuditHandler>();
         services.TryAddTransient<MigrationRunner>();
         return services;
     }

@@ -28,14 +28,18 @@ public static class BookingWebApp
             .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody)
             .AddOperationTransformer(OpenApiQueryParameters.Add));
         builder.Services.AddHostedService<MonitorService>();
+        builder.Services.AddWebFrontend(builder.Configuration);
 
         var app = builder.Build();
         // Unhandled errors become a logged 500 problem+json without exception details.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebFrontend();
         app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}");
         app.MapBookingApi();
         app.MapInventoryApi();
+        app.MapAuditApi();
+        app.MapWebFrontend();
         return app;
     }
 }

@@ -20,11 +20,7 @@ public sealed class DoubleBookingMonitor(NpgsqlDataSource dataSource, IOptions<M
     public async Task<AuditReport> RunAsync(CancellationToken ct)
     {
         var expired = await ExpireStaleHoldsAsync(ct);
-        List<AuditFinding> findings;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        {
-            findings = (await connection.QueryAsync<AuditFinding>(new CommandDefinition(AuditSql, cancellationToken: ct))).ToList();
-        }
+        var findings = await FindingsAsync(ct);
 
         foreach (var f in findings)
         {
@@ -40,6 +36,16 @@ public sealed class DoubleBookingMonitor(NpgsqlDataSource dataSource, IOptions<M
         }
 
         return new AuditReport(expired, findings);
+    }
+
+    /// <summary>
+    /// check_for_double_bookings() alone: what the audit finds right now, logged by nobody (GET /api/audit shows it to
+    /// staff). Expires no hold, so reading it changes nothing.
+    /// </summary>
+    public async Task<List<AuditFinding>> FindingsAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<AuditFinding>(new CommandDefinition(AuditSql, cancellationToken: ct))).ToList();
     }
 
     private async Task<int> ExpireStaleHoldsAsync(CancellationToken ct)

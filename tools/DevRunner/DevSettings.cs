@@ -5,7 +5,8 @@ internal sealed record DevSettings(
     string DataDirectory,
     string? ExternalConnectionString,
     int PostgresPort,
-    int HttpPort)
+    int HttpPort,
+    string? WebRoot = null)
 {
     public const string ConnectionStringVariable = "BOOKING_DB_CONNECTION_STRING";
 
@@ -17,7 +18,9 @@ internal sealed record DevSettings(
             : Path.Combine(repositoryRoot, ".data"),
         ExternalConnectionString: Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } cs ? cs : null,
         PostgresPort: Port("BOOKING_PG_PORT", 0),
-        HttpPort: Port("BOOKING_HTTP_PORT", 7071));
+        HttpPort: Port("BOOKING_HTTP_PORT", 7071),
+        // the repository's own web/, so an edited page shows on reload without a rebuild
+        WebRoot: Directory.Exists(Path.Combine(repositoryRoot, "web")) ? Path.Combine(repositoryRoot, "web") : null);
 
     private static int Port(string variable, int fallback) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value

@@ -13,7 +13,7 @@ internal static class RunCommand
         Console.WriteLine("Starting the database …");
         await using var database = await DevDatabase.StartAsync(settings, logging, ct);
         var tokens = new DevTokens(DevSecrets.Get(settings.DataDirectory, "dev-signing-key"), TimeProvider.System);
-        await using var app = DevHost.Build(database, tokens, settings.HttpPort, LogLevel.Information);
+        await using var app = DevHost.Build(database, tokens, settings.HttpPort, LogLevel.Information, settings.WebRoot, devSignIn: true);
         await app.StartAsync(ct);
         PrintBanner(settings, database, tokens);
         await app.WaitForShutdownAsync(ct);
@@ -33,6 +33,8 @@ internal static class RunCommand
 
             BookingFunctions is running.
               API:       {{url}}/api   (OpenAPI: {{url}}/api/openapi.json)
+              Web app:   {{url}}/  (guest page)   {{url}}/staff.html  (staff board)
+                         sign in with "Development sign-in" (any name, guest or staff), or paste $TOKEN / $STAFF_TOKEN
               Database:  {{database.Description}}
               Demo:      Harbour View Double {{demo.HarbourViewDouble}} (12 rooms, 2 guests each),
                          Garden Single {{demo.GardenSingle}} (3 rooms, 1 guest, closed for garden works 60 days ahead),
