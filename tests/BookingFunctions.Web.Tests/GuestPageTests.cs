@@ -9,20 +9,28 @@ namespace BookingFunctions.Web.Tests;
 [Collection(WebAppTests.Name)]
 public sealed partial class GuestPageTests(WebAppFixture app)
 {
-    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
-
     [Fact]
     public async Task A_guest_books_sees_the_hold_count_down_confirms_and_cancels_and_the_calendar_follows()
     {
         var accommodation = await app.CreateAccommodationAsync("Sea View Suite", capacity: 3);
         var guest = Guest.Named("maria");
-        var first = Today.AddDays(4);
+        var first = Nights.NextMonth(4);
         var last = first.AddDays(1);
+        for (var i = 0; i < 3; i++)
+        {
+            await app.BookAsync(accommodation, first.AddDays(6), first.AddDays(7), Guest.Named("other"));
+        }
+
+        await app.BookAsync(accommodation, first.AddDays(7), first.AddDays(8), Guest.Named("other"));
+        await app.CloseAsync(accommodation, first.AddDays(9), first.AddDays(11), "Repainting");
         await using var session = await app.NewSessionAsync();
         var page = new GuestPage(session.Page);
         await page.OpenAndSignInAsync(guest);
         await page.ChooseAsync(accommodation, first);
         await Assertions.Expect(page.DayCount(first)).ToHaveTextAsync("3 free");
+        await Assertions.Expect(page.DayCount(first.AddDays(6))).ToHaveTextAsync("Full");
+        await Assertions.Expect(page.DayCount(first.AddDays(7))).ToHaveTextAsync("2 free");
+        await Assertions.Expect(page.DayCount(first.AddDays(9))).ToHaveTextAsync("Closed");
 
         // Act: book
         await page.PickStayAsync(first, last);
@@ -63,7 +71,7 @@ public sealed partial class GuestPageTests(WebAppFixture app)
     public async Task Two_browser_sessions_racing_for_the_last_room_book_exactly_one_and_the_other_is_shown_the_fully_booked_detail()
     {
         var accommodation = await app.CreateAccommodationAsync("Last Room", capacity: 1);
-        var night = Today.AddDays(6);
+        var night = Nights.NextMonth(6);
         await using var one = await app.NewSessionAsync();
         await using var two = await app.NewSessionAsync();
         var pages = new[] { new GuestPage(one.Page), new GuestPage(two.Page) };
@@ -96,7 +104,7 @@ public sealed partial class GuestPageTests(WebAppFixture app)
     {
         var accommodation = await app.CreateAccommodationAsync("Flaky Wifi", capacity: 5);
         var guest = Guest.Named("guest");
-        var night = Today.AddDays(8);
+        var night = Nights.NextMonth(8);
         await using var session = await app.NewSessionAsync();
         var page = new GuestPage(session.Page);
         await page.OpenAndSignInAsync(guest);
@@ -161,7 +169,7 @@ public sealed partial class GuestPageTests(WebAppFixture app)
     {
         var accommodation = await app.CreateAccommodationAsync("Busy Day", capacity: 2);
         var guest = Guest.Named("guest");
-        var night = Today.AddDays(10);
+        var night = Nights.NextMonth(10);
         await using var session = await app.NewSessionAsync();
         var page = new GuestPage(session.Page);
         await page.OpenAndSignInAsync(guest);
@@ -203,7 +211,7 @@ public sealed partial class GuestPageTests(WebAppFixture app)
     public async Task The_guest_page_works_at_phone_width()
     {
         var accommodation = await app.CreateAccommodationAsync("Phone Room", capacity: 4);
-        var night = Today.AddDays(3);
+        var night = Nights.NextMonth(3);
         await using var session = await app.NewSessionAsync(width: 390, height: 844);
         var page = new GuestPage(session.Page);
         await page.OpenAndSignInAsync(Guest.Named("guest"));

@@ -29,4 +29,12 @@ public sealed class StaffBoard(IPage page)
 
     public ILocator Cell(Guid accommodationId, DateOnly night) =>
         page.Locator($"#board button.cell[data-accommodation='{accommodationId}'][data-night='{GuestPage.Iso(night)}']");
+
+    /// <summary>What a cell shows: "booked/on sale", then "Closed" on a closed night (its screen-reader words left out).</summary>
+    public ILocator Shown(Guid accommodationId, DateOnly night) => Cell(accommodationId, night).Locator(".numbers, .tag");
+
+    /// <summary>The script that reads what every cell shows, as {id, night, text}.</summary>
+    public const string ReadAllCells =
+        "[...document.querySelectorAll('#board button.cell')].map(c => ({ id: c.dataset.accommodation, night: c.dataset.night, " +
+        "text: [...c.querySelectorAll('.numbers, .tag')].map(e => e.textContent).join('') }))";
 }

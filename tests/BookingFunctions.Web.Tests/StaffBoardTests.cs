@@ -17,7 +17,7 @@ public sealed class StaffBoardTests(WebAppFixture app)
     public async Task Staff_close_a_night_on_the_board_and_the_open_guest_calendar_shows_it_closed_without_a_reload()
     {
         var accommodation = await app.CreateAccommodationAsync("Garden Loft", capacity: 2);
-        var night = Today.AddDays(5);
+        var night = Nights.NextMonth(5);
         await using var guestSession = await app.NewSessionAsync();
         var guest = new GuestPage(guestSession.Page);
         await guest.OpenAndSignInAsync(Guest.Named("guest"));
@@ -26,7 +26,7 @@ public sealed class StaffBoardTests(WebAppFixture app)
         await using var staffSession = await app.NewSessionAsync();
         var board = new StaffBoard(staffSession.Page);
         await board.OpenAndSignInAsync("front-desk");
-        await board.ShowAsync(Today, 14);
+        await board.ShowAsync(night.AddDays(-3), 14);
 
         // Act: select the night, close it (the form starts on the selected night)
         await board.Cell(accommodation, night).ClickAsync();
@@ -35,7 +35,7 @@ public sealed class StaffBoardTests(WebAppFixture app)
         await staffSession.Page.GetByRole(AriaRole.Button, new() { Name = "Close these nights" }).ClickAsync();
 
         // Assert: the board marks it in words, and the guest's open calendar follows by itself
-        await Assertions.Expect(board.Cell(accommodation, night)).ToContainTextAsync("Closed");
+        await Assertions.Expect(board.Shown(accommodation, night)).ToHaveTextAsync(["0/2", "Closed"]);
         await Assertions.Expect(board.MessageText).ToContainTextAsync("new bookings are refused");
         await Assertions.Expect(guest.DayCount(night)).ToHaveTextAsync("Closed", new() { Timeout = 90_000 });
         await Assertions.Expect(guest.Day(night)).ToBeDisabledAsync();
@@ -45,7 +45,7 @@ public sealed class StaffBoardTests(WebAppFixture app)
         await staffSession.Page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Reopen .*Burst pipe$") }).ClickAsync();
 
         // Assert
-        await Assertions.Expect(board.Cell(accommodation, night)).Not.ToContainTextAsync("Closed");
+        await Assertions.Expect(board.Shown(accommodation, night)).ToHaveTextAsync(["0/2"]);
         await Assertions.Expect(guest.DayCount(night)).ToHaveTextAsync("2 free", new() { Timeout = 90_000 });
     }
 
@@ -58,11 +58,7 @@ public sealed class StaffBoardTests(WebAppFixture app)
         await app.BookAsync(hotel, Today.AddDays(1), Today.AddDays(4), Guest.Named("guest"));
         await app.BookAsync(hotel, Today.AddDays(2), Today.AddDays(3), Guest.Named("guest"));
         await app.BookAsync(dorm, Today.AddDays(2), Today.AddDays(5), Guest.Named("guest"));
-        using (var closure = await app.Staff.PostAsJsonAsync($"/api/accommodations/{hotel}/closures",
-            new { from = Today.AddDays(6), to = Today.AddDays(8), reason = "Painting" }, ct))
-        {
-            closure.EnsureSuccessStatusCode();
-        }
+        await app.CloseAsync(hotel, Today.AddDays(6), Today.AddDays(8), "Painting");
 
         await using var session = await app.NewSessionAsync(width: 1400, height: 900);
         var board = new StaffBoard(session.Page);
@@ -70,13 +66,12 @@ public sealed class StaffBoardTests(WebAppFixture app)
 
         // Act
         await board.ShowAsync(Today, 14);
-        await Assertions.Expect(board.Cell(hotel, Today.AddDays(2))).ToHaveTextAsync("2/4");
-        await Assertions.Expect(board.Cell(hotel, Today.AddDays(6))).ToHaveTextAsync("0/4Closed");
-        await Assertions.Expect(board.Cell(dorm, Today.AddDays(3))).ToHaveTextAsync("1/∞");
+        await Assertions.Expect(board.Shown(hotel, Today.AddDays(2))).ToHaveTextAsync(["2/4"]);
+        await Assertions.Expect(board.Shown(hotel, Today.AddDays(6))).ToHaveTextAsync(["0/4", "Closed"]);
+        await Assertions.Expect(board.Shown(dorm, Today.AddDays(3))).ToHaveTextAsync(["1/∞"]);
 
         // Assert: every cell of every row equals the staff calendar the API answers for the same nights
-        var cells = await session.Page.EvaluateAsync<JsonElement>(
-            "[...document.querySelectorAll('#board button.cell')].map(c => ({ id: c.dataset.accommodation, night: c.dataset.night, text: c.textContent }))");
+        var cells = await session.Page.EvaluateAsync<JsonElement>(StaffBoard.ReadAllCells);
         var rows = cells.EnumerateArray().GroupBy(c => Guid.Parse(c.GetProperty("id").GetString()!)).ToList();
         Assert.Contains(rows, r => r.Key == hotel);
         Assert.Contains(rows, r => r.Key == dorm);
@@ -121,7 +116,28 @@ public sealed class StaffBoardTests(WebAppFixture app)
         await Assertions.Expect(board.MessageText).Not.ToBeEmptyAsync();
         var conflict = session.Page.GetByTestId("conflict-nights");
         await Assertions.Expect(conflict).ToContainTextAsync(LongDate(night) + ": 2 booked (1 rooms after the change)");
-        await Assertions.Expect(board.Cell(accommodation, night)).ToContainTextAsync("2/3");
+        await Assertions.Expect(board.Shown(accommodation, night)).ToHaveTextAsync(["2/3"]);
+    }
+
+    [Fact]
+    public async Task The_board_works_at_phone_width_scrolling_the_nights_inside_the_table_not_the_page()
+    {
+        var accommodation = await app.CreateAccommodationAsync("Pocket Single", capacity: 2);
+        await app.BookAsync(accommodation, Today.AddDays(1), Today.AddDays(3), Guest.Named("pedro"));
+        await using var session = await app.NewSessionAsync(width: 390, height: 844);
+        var board = new StaffBoard(session.Page);
+        await board.OpenAndSignInAsync("night-porter");
+
+        // Act
+        await board.ShowAsync(Today, 7);
+        await board.Cell(accommodation, Today.AddDays(1)).ClickAsync();
+
+        // Assert
+        await Assertions.Expect(session.Page.Locator("#night-bookings tbody tr")).ToHaveCountAsync(1);
+        var scrollWidth = await session.Page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        var wide = await session.Page.EvaluateAsync<string>("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 392 && !e.closest('.table-wrap')).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).join(' | ')");
+        Assert.True(scrollWidth <= 390, $"the page is {scrollWidth} px wide at a 390 px viewport: {wide}");
+        await session.Page.ScreenshotAsync(new() { Path = Path.Combine(app.ScreenshotFolder, "staff-board-390px.png"), FullPage = true });
     }
 
     [Fact]

@@ -116,6 +116,14 @@ public sealed class WebAppFixture : IAsyncLifetime
         confirmed.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Closes the nights [from, to) over the staff API.</summary>
+    public async Task CloseAsync(Guid accommodationId, DateOnly from, DateOnly to, string reason)
+    {
+        using var response = await Staff.PostAsJsonAsync($"/api/accommodations/{accommodationId}/closures", new { from, to, reason },
+            TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null)

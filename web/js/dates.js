@@ -28,12 +28,14 @@ const formats = {
   short: new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }),
   month: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
   weekday: new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }),
+  weekdayLong: new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }),
 };
 
 export const longDate = (iso) => formats.long.format(toDate(iso));
 export const shortDate = (iso) => formats.short.format(toDate(iso));
 export const monthName = (iso) => formats.month.format(toDate(iso));
 export const weekdayName = (iso) => formats.weekday.format(toDate(iso));
+export const weekdayLongName = (iso) => formats.weekdayLong.format(toDate(iso));
 /** 0 = Monday … 6 = Sunday (the calendar's weeks start on Monday). */
 export const weekdayIndex = (iso) => (toDate(iso).getUTCDay() + 6) % 7;
 

@@ -4,7 +4,7 @@ import { createApi, newBookingAttempt, ProblemType, ApiProblem } from './api.js'
 import { completeOidc, currentSession, renderSignIn } from './auth.js';
 import { loadConfig } from './config.js';
 import * as dates from './dates.js';
-import { clearMessage, describeError, h, retryNotifier, showMessage } from './ui.js';
+import { clearMessage, describeError, h, hidden, retryNotifier, showMessage } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const refreshSeconds = 10;
@@ -126,15 +126,20 @@ function renderCalendar() {
     const past = day < now;
     const selected = state.checkIn && day >= state.checkIn && day < state.checkOut;
     const unbookable = past || !night || night.closed || (!state.unlimited && night.available === 0);
+    // the name comes from the content: "Friday, 4 December 2026: 2 free" (visible: "4" and "2 free")
     cells.push(h('button', {
       type: 'button',
       class: `day ${past ? 'past' : label.css}${selected ? ' selected' : ''}`,
       disabled: unbookable && !selected,
       'aria-pressed': selected ? 'true' : 'false',
-      'aria-label': `${dates.longDate(day)}: ${past ? 'in the past' : label.words}${selected ? ', chosen' : ''}`,
       dataset: { night: day, available: night?.available ?? '', closed: night?.closed ? 'true' : 'false' },
       onclick: () => pickNight(day),
-    }, h('span', { class: 'date' }, String(Number(day.slice(8)))), h('span', { class: 'count' }, past ? '–' : label.text)));
+    },
+    hidden(`${dates.weekdayLongName(day)}, `),
+    h('span', { class: 'date' }, String(Number(day.slice(8)))),
+    hidden(` ${dates.monthName(day)}: `),
+    past ? h('span', { class: 'count' }, h('span', { 'aria-hidden': 'true' }, '–'), hidden('in the past')) : h('span', { class: 'count' }, label.text),
+    selected ? hidden(', chosen') : null));
   }
   grid.replaceChildren(...cells);
   grid.dataset.month = first; // which month the cells are (tests and scripts wait on it; the title changes first)

@@ -4,7 +4,7 @@ import { ApiProblem, createApi, ProblemType } from './api.js';
 import { completeOidc, currentSession, renderSignIn } from './auth.js';
 import { loadConfig } from './config.js';
 import * as dates from './dates.js';
-import { clearMessage, describeError, h, present, retryNotifier, showMessage } from './ui.js';
+import { clearMessage, describeError, h, hidden, present, retryNotifier, showMessage } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const refreshSeconds = 5;
@@ -122,9 +122,12 @@ function renderBoard(from, to) {
       cell.dataset.capacity = calendar.unlimited ? '' : String(night.capacity);
       cell.dataset.closed = String(night.closed);
       cell.setAttribute('aria-pressed', String(selected));
-      cell.setAttribute('aria-label', `${a.name}, ${dates.longDate(night.night)}: ${night.booked} booked of ${calendar.unlimited ? 'unlimited' : capacity}` +
-        (night.closed ? ', closed to new bookings' : ''));
-      cell.replaceChildren(...present(h('span', { class: 'numbers' }, `${night.booked}/${capacity}`), night.closed ? h('span', { class: 'tag' }, 'Closed') : null));
+      // the name comes from the content: "Harbour Double, Thursday, 24 December 2026: 3 booked of 12, Closed"
+      cell.replaceChildren(...present(
+        hidden(`${a.name}, ${dates.longDate(night.night)}: `),
+        h('span', { class: 'numbers', 'aria-hidden': 'true' }, `${night.booked}/${capacity}`),
+        hidden(`${night.booked} booked of ${calendar.unlimited ? 'unlimited' : capacity}`),
+        night.closed ? [hidden(', '), h('span', { class: 'tag' }, 'Closed')] : null));
     }
   }
 }

@@ -18,6 +18,12 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/**
+ * Text for screen readers only. Buttons get their accessible name from their content (visible parts plus these), never
+ * from an aria-label that would hide the visible words (WCAG 2.5.3, label in name).
+ */
+export const hidden = (text) => h('span', { class: 'visually-hidden' }, text);
+
 /** What to do next, per problem type: the detail says what happened, this says what the person can do. */
 const nextSteps = {
   [ProblemType.fullyBooked]: 'Pick other dates: nights marked "Full" have no room left.',
