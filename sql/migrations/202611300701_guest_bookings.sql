@@ -42,6 +42,8 @@ stable
 security definer
 set search_path = pg_catalog, booking, pg_temp
 as $$
+declare
+  v_limit constant integer := least(greatest(coalesce(p_limit, 20), 1), 200);
 begin
   if p_guest_id is null or length(p_guest_id) not between 1 and 200 then
     raise exception using errcode = 'BK009', message = 'A guest id (1 to 200 characters) is required.';
@@ -50,15 +52,28 @@ begin
     raise exception using errcode = 'BK009', message = 'Give both p_before_created_at and p_before_id, or neither.';
   end if;
 
-  return query
-    select b.id, b.accommodation_id, b.guest_id, b.check_in, b.check_out, b.guests,
-           case when b.status = 'pending' and b.hold_expires_at <= now() then 'expired' else b.status::text end,
-           b.hold_expires_at, b.item_id, b.created_at
-      from booking.bookings b
-     where b.guest_id = p_guest_id
-       and (p_before_id is null or (b.created_at, b.id) < (p_before_created_at, p_before_id))
-     order by b.created_at desc, b.id desc
-     limit least(greatest(coalesce(p_limit, 20), 1), 200);
+  -- Two statements, so a next page seeks straight to its cursor: in one statement with "p_before_id is null or
+  -- (created_at, id) < (…)" the generic plan can only filter, reading every newer booking of the guest first.
+  if p_before_id is null then
+    return query
+      select b.id, b.accommodation_id, b.guest_id, b.check_in, b.check_out, b.guests,
+             case when b.status = 'pending' and b.hold_expires_at <= now() then 'expired' else b.status::text end,
+             b.hold_expires_at, b.item_id, b.created_at
+        from booking.bookings b
+       where b.guest_id = p_guest_id
+       order by b.created_at desc, b.id desc
+       limit v_limit;
+  else
+    return query
+      select b.id, b.accommodation_id, b.guest_id, b.check_in, b.check_out, b.guests,
+             case when b.status = 'pending' and b.hold_expires_at <= now() then 'expired' else b.status::text end,
+             b.hold_expires_at, b.item_id, b.created_at
+        from booking.bookings b
+       where b.guest_id = p_guest_id
+         and (b.created_at, b.id) < (p_before_created_at, p_before_id)
+       order by b.created_at desc, b.id desc
+       limit v_limit;
+  end if;
 end
 $$;
 alter function public.list_guest_bookings(text, integer, timestamptz, uuid) owner to booking_owner;
