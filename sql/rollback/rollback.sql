@@ -5,6 +5,9 @@
 -- =============================================================================================
 begin;
 
+-- 202611300701_guest_bookings (its index goes with booking.bookings below)
+drop function if exists public.list_guest_bookings(text, integer, timestamptz, uuid);
+
 -- 202611300505_inventory_grants: privileges go with the functions below.
 
 -- 202611300504_booking_paths_inventory (it replaced request_problem, create_booking_with_atomic_lock, create_bookings,
