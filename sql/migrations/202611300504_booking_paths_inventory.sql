@@ -116,6 +116,11 @@ declare
   v_existing  booking.bookings;
   v_night     record;
   v_id        uuid;
+  v_item      uuid;
+  v_ids       uuid[];
+  v_old       uuid[];
+  v_new       uuid[];
+  v_unplaced  uuid[];
   v_problem   text;
 begin
   select * into v_acc from booking.accommodations a where a.id = p_accommodation_id for update;
@@ -134,8 +139,6 @@ begin
         raise exception using errcode = 'BK007',
           message = 'This idempotency key was already used for a different booking request.';
       end if;
-      -- create_booking_returning tells its caller "this is a replay" (transaction-local)
-      perform pg_catalog.set_config('booking.replayed', 'on', true);
       return v_existing.id;
     end if;
   end if;
@@ -171,7 +174,25 @@ begin
    where n.accommodation_id = p_accommodation_id and n.night >= p_check_in and n.night < p_check_out;
 
   -- bookings, then rooms; then one plan for every stay from today on, written whole (first assignments too)
-  perform booking.place_accommodation(p_accommodation_id);
+  perform 1 from booking.bookings b
+   where b.accommodation_id = p_accommodation_id
+     and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
+     and b.check_out > v_today
+   order by b.id
+     for update;
+  perform 1 from booking.accommodation_items i where i.accommodation_id = p_accommodation_id order by i.id for update;
+  select array_agg(p.booking_id) filter (where p.item is distinct from p.current_item and p.item is not null),
+         array_agg(p.current_item) filter (where p.item is distinct from p.current_item and p.item is not null),
+         array_agg(p.item) filter (where p.item is distinct from p.current_item and p.item is not null),
+         (array_agg(p.item) filter (where p.booking_id = v_id))[1],
+         array_agg(p.booking_id) filter (where p.item is null)
+    into v_ids, v_old, v_new, v_item, v_unplaced
+    from booking.plan_rooms(p_accommodation_id, v_today, v_today, 'infinity') p;
+  if v_item is null or v_unplaced is not null then
+    raise exception using errcode = 'BK022',
+      message = 'No single room is free for every night of this stay: try other dates or split the stay.';
+  end if;
+  perform booking.write_rooms(v_ids, v_old, v_new, 'placed_at_booking');
   return v_id;
 end
 $$;
@@ -324,8 +345,6 @@ begin
       raise exception using errcode = 'BK007',
         message = 'This idempotency key was already used for a different booking request.';
     end if;
-    -- create_booking_returning tells its caller "this is a replay" (transaction-local)
-    perform pg_catalog.set_config('booking.replayed', 'on', true);
     return v_existing.id;
   end if;
 
@@ -387,151 +406,11 @@ end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- Helpers of create_bookings' groups and of the placing path
+-- create_bookings: the batched form. Per request the same checks and errors as the single call, plus BKR02
+-- ("book this request alone") for a request on an accommodation a room of which retires on a future date: the
+-- placing path locks the accommodation row first, which a batch cannot do once it holds night locks. The
+-- HTTP hosts' batcher resends such a request with create_booking_with_atomic_lock.
 -- ---------------------------------------------------------------------------------------------
--- The first refusal of a group's member is the whole group's: every member gets it; one about a room's nights, window
--- or occupancy names the room type ("Harbour View Double: All 12 rooms are taken on 2026-12-24."). Requests outside
--- groups keep theirs.
-create or replace function booking.group_refusals(
-  p_units integer[], p_groups integer[], p_codes text[], p_messages text[], p_names text[],
-  out codes text[], out messages text[])
-language plpgsql
-immutable
-as $$
-declare
-  v_code text[];
-  v_msg  text[];
-  i      integer;
-  u      integer;
-begin
-  codes := p_codes;
-  messages := p_messages;
-  if p_groups is null then
-    return;
-  end if;
-  v_code := array_fill(null::text, array[cardinality(p_codes)]);
-  v_msg := v_code;
-  for i in 1 .. cardinality(p_codes) loop
-    u := p_units[i];
-    if p_groups[i] is not null and p_codes[i] is not null and v_code[u] is null then
-      v_code[u] := p_codes[i];
-      -- refusals about one room (its nights, its window, its occupancy) say which room type
-      v_msg[u] := case when p_names[i] is null or p_codes[i] not in ('BK001', 'BK003', 'BK021', 'BK022', 'BK024')
-                            or p_messages[i] like p_names[i] || ': %' then p_messages[i]
-                       else p_names[i] || ': ' || p_messages[i] end;
-    end if;
-  end loop;
-  for i in 1 .. cardinality(p_codes) loop
-    if p_groups[i] is not null and v_code[p_units[i]] is not null then
-      codes[i] := v_code[p_units[i]];
-      messages[i] := v_msg[p_units[i]];
-    end if;
-  end loop;
-end
-$$;
-
--- The ids of the requests not refused (null where a code is set).
-create or replace function booking.without_refused(p_ids uuid[], p_codes text[])
-returns uuid[]
-language sql
-immutable
-as $$
-  select array_agg(case when c.code is null then c.id end order by c.ord)
-    from unnest(p_ids, p_codes) with ordinality as c(id, code, ord)
-$$;
-
--- A group key that booked before: the group, and its bookings matched to the requests of unit p_unit (by accommodation,
--- stay and guests), aligned with the request arrays; booking_ids is null when the rooms asked are not the rooms booked.
-create or replace function booking.replay_group(
-  p_guest_id text, p_idempotency_key text, p_units integer[], p_unit integer,
-  p_accommodation_ids uuid[], p_check_ins date[], p_check_outs date[], p_guests integer[],
-  out group_id uuid, out booking_ids uuid[])
-language plpgsql
-stable
-as $$
-declare
-  v_asked  integer[];
-  v_booked uuid[];
-  i        integer;
-begin
-  select g.id into group_id from booking.booking_groups g where g.guest_id = p_guest_id and g.idempotency_key = p_idempotency_key;
-  select array_agg(r.ord::integer order by r.acc, r.cin, r.cout, r.guests, r.ord) into v_asked
-    from unnest(p_units, p_accommodation_ids, p_check_ins, p_check_outs, p_guests) with ordinality as r(unit, acc, cin, cout, guests, ord)
-   where r.unit = p_unit;
-  select array_agg(b.id order by b.accommodation_id, b.check_in, b.check_out, b.guests, b.id) into v_booked
-    from booking.bookings b
-   where b.group_id = replay_group.group_id;
-  if cardinality(v_asked) is distinct from cardinality(v_booked) then
-    return;
-  end if;
-  booking_ids := array_fill(null::uuid, array[cardinality(p_units)]);
-  for i in 1 .. cardinality(v_asked) loop
-    if not exists (select 1 from booking.bookings b
-                    where b.id = v_booked[i] and b.accommodation_id = p_accommodation_ids[v_asked[i]]
-                      and b.check_in = p_check_ins[v_asked[i]] and b.check_out = p_check_outs[v_asked[i]]
-                      and b.guests = p_guests[v_asked[i]]) then
-      booking_ids := null;
-      return;
-    end if;
-    booking_ids[v_asked[i]] := v_booked[i];
-  end loop;
-end
-$$;
-
--- The placing path's last step for one accommodation (a room of it retires on a future date): every active stay from
--- today on gets a room, moving the stays that have not started where needed, or BK022. The caller holds the
--- accommodation row (FOR UPDATE) and the night locks; this takes the bookings (by id) and then the rooms.
-create or replace function booking.place_accommodation(p_accommodation_id uuid)
-returns void
-language plpgsql
-as $$
-declare
-  v_today    date;
-  v_ids      uuid[];
-  v_old      uuid[];
-  v_new      uuid[];
-  v_unplaced uuid[];
-  v_now      timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
-begin
-  select booking.property_today(a.time_zone) into v_today from booking.accommodations a where a.id = p_accommodation_id;
-  perform 1 from booking.bookings b
-   where b.accommodation_id = p_accommodation_id
-     and (b.status = 'confirmed' or (b.status = 'pending' and b.hold_expires_at > v_now))
-     and b.check_out > v_today
-   order by b.id
-     for update;
-  perform 1 from booking.accommodation_items i where i.accommodation_id = p_accommodation_id order by i.id for update;
-  select array_agg(p.booking_id) filter (where p.item is distinct from p.current_item and p.item is not null),
-         array_agg(p.current_item) filter (where p.item is distinct from p.current_item and p.item is not null),
-         array_agg(p.item) filter (where p.item is distinct from p.current_item and p.item is not null),
-         array_agg(p.booking_id) filter (where p.item is null)
-    into v_ids, v_old, v_new, v_unplaced
-    from booking.plan_rooms(p_accommodation_id, v_today, v_today, 'infinity') p;
-  if v_unplaced is not null then
-    raise exception using errcode = 'BK022',
-      message = 'No single room is free for every night of this stay: try other dates or split the stay.',
-      hint = pg_catalog.jsonb_build_object('bookings', booking.unplaced_json(v_unplaced))::text;
-  end if;
-  perform booking.write_rooms(v_ids, v_old, v_new, 'placed_at_booking');
-end
-$$;
-
--- ---------------------------------------------------------------------------------------------
--- create_bookings: the batched form, used by the HTTP hosts' BookingBatcher. Per request the same checks and
--- errors as the single call. Requests with the same p_groups number form one group (issue 13): all its rooms or
--- none, one guest and one idempotency key for the group (kept in booking.booking_groups), the first refusal of a
--- member is the whole group's (its message names the room type). A request that is not in a group is a group of
--- one. All night rows of the batch are locked in one ascending sweep and the groups are granted greedily in the
--- order of their first request, so a batch never sells a night twice and groups never deadlock.
--- BKR02 ("book this request alone") answers a request, or a whole group, on an accommodation a room of which
--- retires on a future date: the placing path locks the accommodation row first, which a batch holding night locks
--- cannot; the HTTP hosts' batcher resends it alone (create_booking_returning / create_booking_group). Called with the
--- transaction-local setting booking.placing = 'on' (create_booking_group does, after locking those accommodations)
--- such requests are booked here and placed in rooms at once (BK022 when no packing places them: the call fails).
--- Output adds group_id and replayed (the request's key, or its group's, had booked before: this is that booking).
--- ---------------------------------------------------------------------------------------------
-drop function if exists public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text);
-
 create or replace function public.create_bookings(
   p_accommodation_ids uuid[],
   p_guest_ids         text[],
@@ -539,9 +418,8 @@ create or replace function public.create_bookings(
   p_check_outs        date[],
   p_guests            integer[],
   p_idempotency_keys  text[],
-  p_hold_ttl          interval  default interval '15 minutes',
-  p_status            text      default 'pending',
-  p_groups            integer[] default null)
+  p_hold_ttl          interval default interval '15 minutes',
+  p_status            text     default 'pending')
 returns table (
   ordinal          integer,
   error_code       text,
@@ -555,9 +433,7 @@ returns table (
   status           text,
   hold_expires_at  timestamptz,
   item_id          uuid,
-  created_at       timestamptz,
-  group_id         uuid,
-  replayed         boolean)
+  created_at       timestamptz)
 language plpgsql
 security definer
 set search_path = pg_catalog, booking, pg_temp
@@ -566,22 +442,16 @@ set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
-  v_now        timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
+  v_now timestamptz := pg_catalog.clock_timestamp(); -- one clock reading per call, see 202611300101
   v_n          integer := coalesce(cardinality(p_accommodation_ids), 0);
-  v_placing    boolean := coalesce(pg_catalog.current_setting('booking.placing', true), '') = 'on';
-  v_unit       integer[];   -- per request: its group (the lowest ordinal of its members); itself when alone
   v_code       text[];
   v_msg        text[];
   v_ids        uuid[];
   v_cap        integer[];
-  v_name       text[];
-  v_gid        uuid[];      -- per request: its group's row (booking_groups.id)
-  v_replay     boolean[];
   v_known      uuid[];
   v_known_cap  integer[];
   v_known_max  integer[];
   v_known_day  date[];
-  v_known_name text[];
   v_missing    integer[];
   v_full       date[];
   v_closed     date[];
@@ -597,22 +467,15 @@ declare
   v_lock_acc   uuid[];
   v_tid        tid[];
   v_delta      integer[];
-  v_try        integer[];
   v_rejected   uuid[] := '{}';
-  v_new_groups uuid[] := '{}';
-  v_group_id   uuid;
   v_found      booking.bookings;
   v_problem    record;
   v_text       text;
   v_first      date;
   v_why        text;
-  v_ok         boolean;
-  v_group      record;
-  v_placed     record;
   i integer;
   j integer;
   k integer;
-  m integer;
 begin
   -- READ COMMITTED or nothing: see booking.raise_not_read_committed
   if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
@@ -623,43 +486,19 @@ begin
   end if;
   if cardinality(p_guest_ids) is distinct from v_n or cardinality(p_check_ins) is distinct from v_n
      or cardinality(p_check_outs) is distinct from v_n or cardinality(p_guests) is distinct from v_n
-     or cardinality(p_idempotency_keys) is distinct from v_n
-     or (p_groups is not null and cardinality(p_groups) is distinct from v_n) then
+     or cardinality(p_idempotency_keys) is distinct from v_n then
     raise exception using errcode = 'BK009', message = 'Every request array must have the same length.';
   end if;
   v_code := array_fill(null::text, array[v_n]);
   v_msg  := v_code;
-  v_name := v_code;
   v_ids  := array_fill(null::uuid, array[v_n]);
-  v_gid  := v_ids;
   v_cap  := array_fill(null::integer, array[v_n]);
-  v_replay := array_fill(false, array[v_n]);
-  -- a request's unit: the first request of its group, or itself
-  select array_agg(u.unit order by u.ord) into v_unit
-    from (select r.ord, case when r.grp is null then r.ord::integer
-                             else min(r.ord) over (partition by r.grp)::integer end as unit
-            from unnest(coalesce(p_groups, array_fill(null::integer, array[v_n]))) with ordinality as r(grp, ord)) u;
 
-  select array_agg(a.id), array_agg(a.total_inventory), array_agg(a.max_guests), array_agg(booking.property_today(a.time_zone)),
-         array_agg(a.name)
-    into v_known, v_known_cap, v_known_max, v_known_day, v_known_name
+  select array_agg(a.id), array_agg(a.total_inventory), array_agg(a.max_guests), array_agg(booking.property_today(a.time_zone))
+    into v_known, v_known_cap, v_known_max, v_known_day
     from booking.accommodations a where a.id = any (p_accommodation_ids);
 
   for i in 1 .. v_n loop
-    if v_unit[i] <> i then
-      -- a group shares one guest and one key (the group's), and has at most 20 rooms
-      if p_guest_ids[i] is distinct from p_guest_ids[v_unit[i]]
-         or p_idempotency_keys[i] is distinct from p_idempotency_keys[v_unit[i]] then
-        v_code[v_unit[i]] := 'BK009';
-        v_msg[v_unit[i]] := 'The rooms of a group share one guest and one idempotency key.';
-      end if;
-    end if;
-    if p_groups is not null and p_groups[i] is not null and i = v_unit[i]
-       and (select count(*) from unnest(v_unit) u where u = i) > 20 then
-      v_code[i] := 'BK009';
-      v_msg[i] := 'A group books 1 to 20 rooms.';
-    end if;
-    continue when v_code[i] is not null;
     if p_check_ins[i] is null or p_check_outs[i] is null or not pg_catalog.isfinite(p_check_ins[i])
        or not pg_catalog.isfinite(p_check_outs[i]) or p_check_outs[i] <= p_check_ins[i]
        or p_check_outs[i] - p_check_ins[i] > 365
@@ -682,7 +521,6 @@ begin
       v_msg[i] := 'This accommodation does not exist.';
       continue;
     end if;
-    v_name[i] := v_known_name[j];
     v_text := booking.window_problem(p_check_ins[i], v_known_day[j]);
     if v_text is not null then
       v_code[i] := 'BK003';
@@ -697,8 +535,6 @@ begin
     v_cap[i] := v_known_cap[j];
     v_ids[i] := gen_random_uuid();
   end loop;
-  select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
-  v_ids := booking.without_refused(v_ids, v_code);
 
   -- One snapshot: per request, how many night rows are missing, the first full and the first closed night, and
   -- whether a night sends it to the placing path; and the stale holds on any requested night (released below,
@@ -735,25 +571,13 @@ begin
          and b.check_in < r.cout and b.check_out > r.cin
       offset 0) s
    where r.id is not null and r.cap is not null;
-  if v_placing then
-    -- placing: every stale hold of those accommodations from today on is released (it may keep a room the plan needs)
-    select array_agg(distinct x.id) into v_stale
-      from (select unnest(v_stale) as id
-            union
-            select b.id
-              from unnest(v_ids, p_accommodation_ids, v_place) as r(id, acc, place)
-              join booking.accommodations a on a.id = r.acc
-              join booking.bookings b on b.accommodation_id = r.acc
-             where r.id is not null and r.place and b.status = 'pending' and b.hold_expires_at <= v_now
-               and b.check_out > booking.property_today(a.time_zone)) x;
-  end if;
 
   j := 0;
   for i in 1 .. v_n loop
     continue when v_ids[i] is null or v_cap[i] is null;
-    if v_place[i] and not v_placing then
+    if v_place[i] then
       v_code[i] := 'BKR02';
-      v_msg[i] := 'Book this request alone (create_booking_with_atomic_lock, or create_booking_group for a group): a room of this accommodation retires on a future date.';
+      v_msg[i] := 'Book this request alone (create_booking_with_atomic_lock): a room of this accommodation retires on a future date.';
       v_ids[i] := null;
       continue;
     end if;
@@ -772,13 +596,7 @@ begin
       v_ids[i] := null;
       continue;
     end if;
-  end loop;
-  select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
-  v_ids := booking.without_refused(v_ids, v_code);
-  for i in 1 .. v_n loop
-    if v_ids[i] is not null and v_cap[i] is not null then
-      j := j + coalesce(v_missing[i], 0);
-    end if;
+    j := j + coalesce(v_missing[i], 0);
   end loop;
 
   -- Accommodation rows first (the head of the lock order), in id order, in one statement: KEY SHARE on every
@@ -812,60 +630,17 @@ begin
       v_ids[i] := null;
     end if;
   end loop;
-  select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
-  v_ids := booking.without_refused(v_ids, v_code);
-
-  -- Groups: one row each, its key the group's. A key that booked a group before: that group is the answer (a replay)
-  -- when its rooms are the same request, else BK007; no booking of this group is written.
-  for v_group in
-    select u.unit, p_guest_ids[u.unit] as guest, p_idempotency_keys[u.unit] as idem, count(*)::integer as rooms
-      from unnest(v_unit, v_ids) with ordinality as u(unit, id, ord)
-     where p_groups is not null and p_groups[u.ord] is not null and u.id is not null
-     group by u.unit
-     order by p_guest_ids[u.unit], p_idempotency_keys[u.unit]
-  loop
-    insert into booking.booking_groups (guest_id, idempotency_key, rooms, created_at)
-    values (v_group.guest, v_group.idem, v_group.rooms, v_now)
-    on conflict (guest_id, idempotency_key) where idempotency_key is not null do nothing
-    returning booking_groups.id into v_group_id;
-    if v_group_id is null then
-      select * into v_placed from booking.replay_group(v_group.guest, v_group.idem, v_unit, v_group.unit,
-                                                       p_accommodation_ids, p_check_ins, p_check_outs, p_guests);
-      for i in 1 .. v_n loop
-        continue when v_unit[i] <> v_group.unit;
-        v_gid[i] := v_placed.group_id;
-        if v_placed.booking_ids is null then
-          v_code[i] := 'BK007';
-          v_msg[i] := 'This idempotency key was already used for a different booking request.';
-          v_ids[i] := null;
-        else
-          v_ids[i] := v_placed.booking_ids[i];
-          v_replay[i] := true;
-        end if;
-      end loop;
-    else
-      v_new_groups := v_new_groups || v_group_id;
-      for i in 1 .. v_n loop
-        if v_unit[i] = v_group.unit then
-          v_gid[i] := v_group_id;
-        end if;
-      end loop;
-    end if;
-  end loop;
 
   -- Rows first, night locks after: the locks are then held only for the decision, the counters and the commit.
-  -- Keys in (guest, key) order, so two batches replaying the same keys wait in one order. A group's bookings carry
-  -- its id and no key of their own.
+  -- Keys in (guest, key) order, so two batches replaying the same keys wait in one order.
   with inserted as (
     insert into booking.bookings
-      (id, accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key, group_id,
-       created_at, updated_at)
+      (id, accommodation_id, guest_id, check_in, check_out, guests, status, hold_expires_at, idempotency_key, created_at, updated_at)
     select r.id, r.acc, r.guest, r.cin, r.cout, r.guests, p_status::booking.booking_status,
-           case when p_status = 'pending' then v_now + p_hold_ttl end, case when r.gid is null then r.idem end, r.gid,
-           v_now, v_now
-      from unnest(v_ids, p_accommodation_ids, p_guest_ids, p_check_ins, p_check_outs, p_guests, p_idempotency_keys, v_gid, v_replay)
-             as r(id, acc, guest, cin, cout, guests, idem, gid, replay)
-     where r.id is not null and not r.replay
+           case when p_status = 'pending' then v_now + p_hold_ttl end, r.idem, v_now, v_now
+      from unnest(v_ids, p_accommodation_ids, p_guest_ids, p_check_ins, p_check_outs, p_guests, p_idempotency_keys)
+             as r(id, acc, guest, cin, cout, guests, idem)
+     where r.id is not null
      order by r.guest, r.idem
     on conflict (guest_id, idempotency_key) where idempotency_key is not null do nothing
     returning id
@@ -879,24 +654,33 @@ begin
     if v_first is not null then
       v_code[i] := 'BK021';
       v_msg[i] := booking.closed_message(v_first);
+      v_rejected := v_rejected || v_ids[i];
     end if;
   end loop;
-  select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
 
   -- Every night row the new bookings and the stale holds cover, sorted and distinct, then locked in that
   -- (accommodation, night) order. Joined from an array, the lock query probes the primary key per night once
   -- the table is large, and reads the whole (small) table otherwise.
-  select array_agg(k.acc order by k.acc, k.night), array_agg(k.night order by k.acc, k.night)
-    into v_lock_acc, v_night
-    from (select r.acc, r.cin + g as night
-            from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap, v_code) as r(id, acc, cin, cout, cap, code)
-           cross join lateral pg_catalog.generate_series(0, r.cout - r.cin - 1) as g
-           where r.id = any (v_inserted) and r.cap is not null and r.code is null
-          union
-          select b.accommodation_id, b.check_in + g
-            from booking.bookings b
-           cross join lateral pg_catalog.generate_series(0, b.check_out - b.check_in - 1) as g
-           where b.id = any (v_stale)) k;
+  if v_stale is null then
+    select array_agg(k.acc order by k.acc, k.night), array_agg(k.night order by k.acc, k.night)
+      into v_lock_acc, v_night
+      from (select distinct r.acc, r.cin + g as night
+              from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
+             cross join lateral pg_catalog.generate_series(0, r.cout - r.cin - 1) as g
+             where r.id = any (v_inserted) and r.cap is not null) k;
+  else
+    select array_agg(k.acc order by k.acc, k.night), array_agg(k.night order by k.acc, k.night)
+      into v_lock_acc, v_night
+      from (select r.acc, r.cin + g as night
+              from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
+             cross join lateral pg_catalog.generate_series(0, r.cout - r.cin - 1) as g
+             where r.id = any (v_inserted) and r.cap is not null
+            union
+            select b.accommodation_id, b.check_in + g
+              from booking.bookings b
+             cross join lateral pg_catalog.generate_series(0, b.check_out - b.check_in - 1) as g
+             where b.id = any (v_stale)) k;
+  end if;
   -- The row addresses (ctid) of locked rows cannot change until this transaction ends: the counter update
   -- below finds its rows by address instead of searching again.
   select array_agg(l.acc::text || l.night::text), array_agg(l.reserved), array_agg(l.tid),
@@ -920,60 +704,48 @@ begin
       join unnest(v_lock_acc, v_night) as k(acc, night) on n.accommodation_id = k.acc and n.night = k.night;
   end if;
 
-  -- Greedy in the order of the groups' first requests: a group gets its rooms when every night of every one of its
-  -- rooms is open and still has one, counting the rooms of the group before it.
+  -- Greedy in request order: a request gets its room when every one of its nights is open and still has one.
   if v_key is not null then
     v_delta := array_fill(0, array[cardinality(v_key)]);
-    for m in 1 .. v_n loop
-      continue when v_unit[m] <> m;
-      v_try := v_delta;
-      v_ok := true;
-      for i in m .. v_n loop
-        continue when v_unit[i] <> m or v_ids[i] is null or v_cap[i] is null or not (v_ids[i] = any (v_inserted))
-                   or v_code[i] is not null;
-        j := array_position(v_key, p_accommodation_ids[i]::text || p_check_ins[i]::text);
-        k := j + (p_check_outs[i] - p_check_ins[i]) - 1;
-        if j is null or v_night[k] is distinct from p_check_outs[i] - 1 then
-          raise exception 'night rows of booking % are not all locked', v_ids[i];
-        end if;
-        v_first := null;
-        for j in j .. k loop
-          if v_placen[j] and not v_placing then
-            v_why := 'place';
-          elsif v_closedn[j] then
-            v_why := 'closed';
-          elsif v_reserved[j] + v_try[j] >= v_capn[j] then
-            v_why := 'full';
-          else
-            continue;
-          end if;
-          v_first := v_night[j];
-          exit;
-        end loop;
-        if v_first is null then
-          for j in k - (p_check_outs[i] - p_check_ins[i]) + 1 .. k loop
-            v_try[j] := v_try[j] + 1;
-          end loop;
+    for i in 1 .. v_n loop
+      continue when v_ids[i] is null or v_cap[i] is null or not (v_ids[i] = any (v_inserted));
+      j := array_position(v_key, p_accommodation_ids[i]::text || p_check_ins[i]::text);
+      k := j + (p_check_outs[i] - p_check_ins[i]) - 1;
+      if j is null or v_night[k] is distinct from p_check_outs[i] - 1 then
+        raise exception 'night rows of booking % are not all locked', v_ids[i];
+      end if;
+      v_first := null;
+      for j in j .. k loop
+        if v_placen[j] then
+          v_why := 'place';
+        elsif v_closedn[j] then
+          v_why := 'closed';
+        elsif v_reserved[j] + v_delta[j] >= v_capn[j] then
+          v_why := 'full';
         else
-          v_ok := false;
-          if v_why = 'place' then
-            v_code[i] := 'BKR02';
-            v_msg[i] := 'Book this request alone (create_booking_with_atomic_lock, or create_booking_group for a group): a room of this accommodation retires on a future date.';
-          elsif v_why = 'closed' then
-            v_code[i] := 'BK021';
-            v_msg[i] := booking.closed_message(v_first);
-          else
-            v_code[i] := 'BK001';
-            v_msg[i] := booking.fully_booked_message(v_capn[j], v_first);
-          end if;
-          exit;
+          continue;
         end if;
+        v_first := v_night[j];
+        exit;
       end loop;
-      if v_ok then
-        v_delta := v_try;
+      if v_first is null then
+        for j in k - (p_check_outs[i] - p_check_ins[i]) + 1 .. k loop
+          v_delta[j] := v_delta[j] + 1;
+        end loop;
+      else
+        if v_why = 'place' then
+          v_code[i] := 'BKR02';
+          v_msg[i] := 'Book this request alone (create_booking_with_atomic_lock): a room of this accommodation retires on a future date.';
+        elsif v_why = 'closed' then
+          v_code[i] := 'BK021';
+          v_msg[i] := booking.closed_message(v_first);
+        else
+          v_code[i] := 'BK001';
+          v_msg[i] := booking.fully_booked_message(v_capn[j], v_first);
+        end if;
+        v_rejected := v_rejected || v_ids[i];
       end if;
     end loop;
-    select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
 
     update booking.night_inventory n
        set reserved = n.reserved + d.delta
@@ -981,39 +753,17 @@ begin
      where d.delta > 0 and n.ctid = d.tid;
   end if;
 
-  -- the inserted rows of refused requests (and groups) go again, and so do the rows of groups this call refused
-  select coalesce(array_agg(r.id), '{}') into v_rejected
-    from unnest(v_ids, v_code) as r(id, code)
-   where r.code is not null and r.id = any (v_inserted);
   if cardinality(v_rejected) > 0 then
     delete from booking.bookings b where b.id = any (v_rejected);
   end if;
-  delete from booking.booking_groups g
-   where g.id = any (v_new_groups)
-     and not exists (select 1 from booking.bookings b where b.group_id = g.id);
-
-  -- placing: the new bookings of accommodations a room of which retires later get their rooms now
-  if v_placing then
-    for v_placed in
-      select distinct r.acc
-        from unnest(v_ids, p_accommodation_ids, v_place, v_code) as r(id, acc, place, code)
-       where r.id = any (v_inserted) and r.place and r.code is null
-       order by r.acc
-    loop
-      perform booking.place_accommodation(v_placed.acc);
-    end loop;
-  end if;
-
   insert into booking.booking_events (booking_id, accommodation_id, event, detail)
-  select r.id, r.acc, 'created',
-         case when r.gid is null then pg_catalog.jsonb_build_object('status', p_status)
-              else pg_catalog.jsonb_build_object('status', p_status, 'group_id', r.gid) end
-    from unnest(v_ids, p_accommodation_ids, v_code, v_gid) as r(id, acc, code, gid)
-   where r.id = any (v_inserted) and r.code is null;
+  select r.id, r.acc, 'created', pg_catalog.jsonb_build_object('status', p_status)
+    from unnest(v_ids, p_accommodation_ids) as r(id, acc)
+   where r.id = any (v_inserted) and not r.id = any (v_rejected);
 
-  -- Replays of single requests: the key was taken, by an earlier call (return its booking) or earlier in this batch.
+  -- Replays: the key was taken, by an earlier call (return its booking) or earlier in this batch.
   for i in 1 .. v_n loop
-    continue when v_ids[i] is null or v_code[i] is not null or v_ids[i] = any (v_inserted) or v_replay[i] or v_gid[i] is not null;
+    continue when v_ids[i] is null or v_ids[i] = any (v_inserted);
     select * into v_found from booking.bookings b
      where b.guest_id = p_guest_ids[i] and b.idempotency_key = p_idempotency_keys[i];
     if not found then
@@ -1033,16 +783,14 @@ begin
       v_ids[i] := null;
     else
       v_ids[i] := v_found.id;
-      -- booked by an earlier call, not by a twin of this batch
-      v_replay[i] := not (v_found.id = any (v_inserted));
     end if;
   end loop;
 
   -- a fresh snapshot: it sees the rows this call inserted
   return query
     select r.ord::integer, r.code, r.msg, b.id, b.accommodation_id, b.guest_id, b.check_in, b.check_out, b.guests,
-           b.status::text, b.hold_expires_at, b.item_id, b.created_at, b.group_id, r.replay
-      from unnest(v_ids, v_code, v_msg, v_replay) with ordinality as r(id, code, msg, replay, ord)
+           b.status::text, b.hold_expires_at, b.item_id, b.created_at
+      from unnest(v_ids, v_code, v_msg) with ordinality as r(id, code, msg, ord)
       left join lateral (select * from booking.bookings b where r.code is null and b.id = r.id offset 0) b on true
      order by r.ord;
 end

@@ -13,11 +13,7 @@ alter function booking.first_closed_night(uuid, date, date) owner to booking_own
 alter function booking.create_booking_placed(uuid, text, date, date, integer, interval, text, text) owner to booking_owner;
 alter function booking.assign_free_room(uuid, text) owner to booking_owner;
 alter function public.create_booking_with_atomic_lock(uuid, text, date, date, integer, interval, text, text) owner to booking_owner;
-alter function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text, integer[]) owner to booking_owner;
-alter function booking.group_refusals(integer[], integer[], text[], text[], text[]) owner to booking_owner;
-alter function booking.without_refused(uuid[], text[]) owner to booking_owner;
-alter function booking.replay_group(text, text, integer[], integer, uuid[], date[], date[], integer[]) owner to booking_owner;
-alter function booking.place_accommodation(uuid) owner to booking_owner;
+alter function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) owner to booking_owner;
 alter function public.check_availability_many(uuid[], date[], date[]) owner to booking_owner;
 alter function public.assign_accommodation_item_atomically(uuid, text) owner to booking_owner;
 alter function public.check_for_double_bookings(date) owner to booking_owner;
@@ -41,8 +37,7 @@ begin
     'public.add_accommodation_item(uuid, text, text)',
     'public.set_item_retirement(uuid, uuid, date, text)',
     'public.add_closure(uuid, date, date, text, text)',
-    'public.remove_closure(uuid, uuid, text)',
-    'public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text, integer[])']
+    'public.remove_closure(uuid, uuid, text)']
   loop
     execute pg_catalog.format('revoke execute on function %s from public', f);
     execute pg_catalog.format('grant execute on function %s to booking_app', f);
@@ -81,12 +76,11 @@ comment on function public.create_booking_with_atomic_lock(uuid, text, date, dat
   'idempotency key) returns the first booking. Errors: BK001 fully booked, BK002 unknown accommodation, BK003 '
   'invalid stay or outside the property''s window, BK007 key reused, BK009 invalid argument, BK021 closed, BK022 '
   'no single room for the whole stay (while a room retires), BK024 too many guests, 55P03 busy, 40001 retry.';
-comment on function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text, integer[]) is
+comment on function public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text) is
   'create_booking_with_atomic_lock for many requests in one transaction: one row per request (ordinal = its '
   'position), either the booking (error_code null) or the SQLSTATE and message the single call would raise; '
-  'BKR02 = send this request alone. Requests with the same p_groups number are one group: all rooms or none, one '
-  'guest and one idempotency key (booking_groups). Groups are granted in the order of their first request. '
-  'replayed: the booking was made by an earlier call with that key. Only a failure of the whole call (55P03 busy) raises.';
+  'BKR02 = send this request alone. Requests are granted in array order. Only a failure of the whole call '
+  '(55P03 busy) raises.';
 comment on function public.check_availability_many(uuid[], date[], date[]) is
   'check_availability_with_lock for many questions in one call: one row per question (ordinal = its position), '
   'either available (0 when full or closed, 9999 unlimited) or the SQLSTATE and message the single call would raise.';

@@ -5,7 +5,7 @@
 -- =============================================================================================
 begin;
 
--- 202611300601_booking_groups (it replaced confirm_booking, create_booking_returning and my_create_booking: dropped below)
+-- 202611300602_booking_groups (it replaced confirm_booking, create_booking_returning and my_create_booking: dropped below)
 drop function if exists public.cancel_booking_group(uuid, text);
 drop function if exists public.confirm_booking_group(uuid, text);
 drop function if exists public.get_booking_group(uuid, text);
@@ -15,15 +15,21 @@ drop function if exists booking.owned_group(uuid, text);
 drop function if exists booking.owned_booking(uuid, text);
 drop function if exists booking.confirm_all(uuid[]);
 
--- 202611300505_inventory_grants: privileges go with the functions below.
-
--- 202611300504_booking_paths_inventory (it replaced request_problem, create_booking_with_atomic_lock, create_bookings,
--- check_availability_many, assign_accommodation_item_atomically and check_for_double_bookings: dropped below)
+-- 202611300601_booking_paths_groups (it replaced create_booking_with_atomic_lock and create_booking_placed: dropped below)
 drop function if exists public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text, integer[]);
 drop function if exists booking.place_accommodation(uuid);
 drop function if exists booking.replay_group(text, text, integer[], integer, uuid[], date[], date[], integer[]);
 drop function if exists booking.without_refused(uuid[], text[]);
 drop function if exists booking.group_refusals(integer[], integer[], text[], text[], text[]);
+
+-- 202611300600_booking_groups_schema (bookings.group_id goes with the bookings table)
+alter table if exists booking.bookings drop column if exists group_id;
+drop table if exists booking.booking_groups;
+
+-- 202611300505_inventory_grants: privileges go with the functions below.
+
+-- 202611300504_booking_paths_inventory (it replaced request_problem, create_booking_with_atomic_lock, create_bookings,
+-- check_availability_many, assign_accommodation_item_atomically and check_for_double_bookings: dropped below)
 drop function if exists booking.assign_free_room(uuid, text);
 drop function if exists booking.create_booking_placed(uuid, text, date, date, integer, interval, text, text);
 drop function if exists booking.first_closed_night(uuid, date, date);
@@ -66,10 +72,6 @@ drop function if exists booking.property_today(text);
 -- 202611300501_inventory_schema (its columns and constraints go with the tables below)
 drop table if exists booking.inventory_events;
 drop table if exists booking.closures;
-
--- 202611300500_booking_groups_schema (bookings.group_id goes with the bookings table)
-alter table if exists booking.bookings drop column if exists group_id;
-drop table if exists booking.booking_groups;
 
 -- 202611300301_health_probe (its grants on booking_migrations go with that schema, below)
 drop function if exists public.booking_schema_version();

@@ -1,5 +1,5 @@
 -- =============================================================================================
--- 202611300601_booking_groups
+-- 202611300602_booking_groups
 -- Guests (issue 13):
 --   * group bookings as one SQL call: create_booking_group books 1-20 rooms all or none (create_bookings with one
 --     group), and the group is read, confirmed and cancelled whole (get/confirm/cancel_booking_group);

@@ -1,5 +1,5 @@
 -- =============================================================================================
--- 202611300500_booking_groups_schema
+-- 202611300600_booking_groups_schema
 -- Group bookings (issue 13): several rooms in one request, all or none, under one idempotency key. A group is a
 -- row of its own; its bookings point at it and stay bookings like any other (one room each, addressable alone).
 -- The group's idempotency key lives on the group: its bookings carry none, so the (guest, key) index of bookings
