@@ -68,9 +68,11 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<ConfirmBookingHandler>();
         services.TryAddSingleton<CancelBookingHandler>();
         services.TryAddSingleton<GetBookingHandler>();
+        services.TryAddSingleton<ListBookingsHandler>();
         services.TryAddSingleton<AuditStatus>();
         services.AddInventory();
         services.TryAddSingleton<DoubleBookingMonitor>();
+        services.TryAddSingleton<AuditHandler>();
         services.TryAddSingleton<DatabaseProbe>();
         services.TryAddSingleton<HealthHandler>();
         services.TryAddTransient<MigrationRunner>();

@@ -36,6 +36,7 @@ public static class BookingWebApp
             .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody)
             .AddOperationTransformer(OpenApiQueryParameters.Add));
         builder.Services.AddHostedService<MonitorService>();
+        builder.Services.AddWebFrontend(builder.Configuration);
 
         var app = builder.Build();
         // Unhandled errors become a logged 500 problem+json without exception details.
@@ -43,10 +44,13 @@ public static class BookingWebApp
         app.UseStatusCodePages();
         // Browsers on the configured origins: preflights are answered here, before any endpoint runs.
         app.UseCors();
+        app.UseWebFrontend();
         app.MapOpenApi($"/{Routes.Prefix}/{Routes.OpenApiDocument}")
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])); // HEAD on every GET route
         app.MapBookingApi();
         app.MapInventoryApi();
+        app.MapAuditApi();
+        app.MapWebFrontend();
         return app;
     }
 }

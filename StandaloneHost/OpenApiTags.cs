@@ -13,6 +13,7 @@ internal static class OpenApiTags
             "Accommodations (room types), their rooms, closures and per-night calendar. Changes are staff only (a token with the " +
             "staff role; guests get 403); guests may read the public facts of an accommodation and its calendar's availability.",
         [InventoryApi.AvailabilityTag] = "Search across accommodations for a room that is free on every night of a stay.",
+        [AuditApi.Tag] = "The double-booking audit on demand (staff): oversold nights, shared rooms and counter drift, recounted from the bookings.",
     };
 
     public static Task Describe(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)

@@ -55,6 +55,11 @@ check "the printed confirm command confirms it" "$out" grep -q '"status":"confir
 check "the printed staff calendar command shows the demo hotel's nights" "$out" grep -q '"capacity":12,"booked":' "$out"
 check "the printed staff rooms command lists the demo rooms" "$out" grep -q '"label":"G1"' "$out"
 booking=$(sed -n 's/^BOOKING=//p' "$out")
+web="$data/web.out"
+curl -s "http://127.0.0.1:$http_port/" >"$web"
+check "the guest page is served at / (the printed web app address)" "$web" grep -q '<title>Book a room' "$web"
+curl -s -X POST "http://127.0.0.1:$http_port/dev/sign-in" -H 'Content-Type: application/json' -d '{"name":"smoke-staff","staff":true}' >"$web"
+check "the pages' development sign-in gives a token under ./run" "$web" grep -q '"token":"eyJ' "$web"
 check "Ctrl-C stops the API and its database" "$log1" stop_run
 
 log2="$data/run2.log"

@@ -19,6 +19,7 @@ public sealed class BookingStore(DatabaseCalls database, [FromKeyedServices(Book
     private static readonly string ConfirmSql = EmbeddedSql.Read("sql/queries/confirm_booking.sql");
     private static readonly string CancelSql = EmbeddedSql.Read("sql/queries/cancel_booking.sql");
     private static readonly string GetSql = EmbeddedSql.Read("sql/queries/get_booking.sql");
+    private static readonly string ListSql = EmbeddedSql.Read("sql/queries/list_guest_bookings.sql");
 
     /// <summary>
     /// Creates (or, for a replayed idempotency key, finds) the booking and returns it: one database call, shared
@@ -75,6 +76,16 @@ public sealed class BookingStore(DatabaseCalls database, [FromKeyedServices(Book
     private static Task<BookingRow?> GetRowAsync(DatabaseCalls calls, Guid bookingId, string? guestId, CancellationToken ct) =>
         calls.RunAsync(DatabaseFunctions.GetBooking, (connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(
             new CommandDefinition(GetSql, new { BookingId = bookingId, GuestId = guestId }, cancellationToken: token)), ct);
+
+    /// <summary>Up to <paramref name="limit"/> of the guest's bookings, newest first, older than <paramref name="before"/> when given.</summary>
+    internal async Task<List<(BookingResponse Booking, DateTime CreatedAtUtc)>> ListAsync(string guestId, int limit,
+        (DateTime CreatedAtUtc, Guid Id)? before, CancellationToken ct)
+    {
+        var rows = await reads.RunAsync(DatabaseFunctions.ListGuestBookings, async (connection, token) => (await connection.QueryAsync<BookingRow>(
+            new CommandDefinition(ListSql, new { GuestId = guestId, Limit = limit, BeforeCreatedAt = before?.CreatedAtUtc, BeforeId = before?.Id },
+                cancellationToken: token))).ToList(), ct);
+        return rows.Select(r => (BookingResponse.From(r), DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc))).ToList();
+    }
 
     private Task<T> ScalarAsync<T>(string function, string sql, object args, CancellationToken ct) =>
         database.RunAsync(function, async (connection, token) =>

@@ -30,4 +30,5 @@ public static class DatabaseFunctions
     public const string AccommodationCalendar = "accommodation_calendar";
     public const string AccommodationNightBookings = "accommodation_night_bookings";
     public const string SearchAvailability = "search_availability";
+    public const string ListGuestBookings = "list_guest_bookings";
 }

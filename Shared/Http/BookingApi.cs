@@ -32,7 +32,18 @@ public static class BookingApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapGetAndHead(Routes.Availability, (HttpRequest request, string id, AvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
+        api.MapGetAndHead(Routes.Bookings, (HttpRequest request, ListBookingsHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
+            .WithName("ListBookings")
+            .WithSummary("List the caller's own bookings, newest first")
+            .WithDescription("Any signed-in caller: the bookings of the token's subject (never another guest's). `limit` 1–100 (default 20); pass `nextCursor` as `cursor` for the next page (null on the last).")
+            .WithMetadata(QueryParameter.WholeNumber("limit", "Page size, 1 to 100 (default 20)."),
+                new QueryParameter("cursor", "The nextCursor of the previous page (opaque)."))
+            .Produces<Inventory.Page<BookingResponse>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+                api.MapGetAndHead(Routes.Availability, (HttpRequest request, string id, AvailabilityHandler handler, CancellationToken ct) => handler.HandleAsync(request, id, ct))
             .WithName("CheckAvailability")
             .WithTags(Tags.Availability)
             .WithSummary("Rooms free for every night of a stay")

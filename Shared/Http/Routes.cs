@@ -28,6 +28,13 @@ public static class Routes
     public const string AccommodationNightBookings = "accommodations/{id}/nights/{night}/bookings";
     public const string AvailabilitySearch = "availability";
 
+    // Staff: the audit (check_for_double_bookings) on demand
+    public const string Audit = "audit";
+
+    // The standalone host's web app, outside the API prefix (absolute paths; not in the Functions app)
+    public const string WebConfig = "/config.json";
+    public const string DevSignIn = "/dev/sign-in";
+
     /// <summary>The Location of a created booking: what GET <see cref="Booking"/> serves.</summary>
     public static Uri BookingLocation(Guid id) => new($"/{Prefix}/bookings/{id}", UriKind.Relative);
 

@@ -1,10 +1,11 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 
 namespace BookingFunctions.Inventory;
 
 /// <summary>
-/// Opaque paging cursors: the keyset position of the last row of a page (base64url, so clients treat it as a token,
+/// Opaque paging cursors (accommodations, search, a guest's bookings): the keyset position of the last row of a page (base64url, so clients treat it as a token,
 /// not as data to edit). A cursor that does not decode is a 400, never a silently restarted list.
 /// </summary>
 internal static class PageCursor
@@ -36,6 +37,27 @@ internal static class PageCursor
     {
         id = Guid.Empty;
         return Decode(value) is { } text && Guid.TryParseExact(text, "D", out id);
+    }
+
+    /// <summary>list_guest_bookings pages by (created_at, id), newest first; ticks keep PostgreSQL's microseconds exact.</summary>
+    public static string ForBooking(DateTime createdAtUtc, Guid id) =>
+        Encode(string.Create(CultureInfo.InvariantCulture, $"{createdAtUtc.Ticks}{Separator}{id:D}"));
+
+    public static bool TryReadBooking(string value, out DateTime createdAtUtc, out Guid id)
+    {
+        createdAtUtc = default;
+        id = Guid.Empty;
+        var parts = Decode(value)?.Split(Separator);
+        if (parts is not [var ticksText, var idText]
+            || !long.TryParse(ticksText, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks
+            || !Guid.TryParseExact(idText, "D", out id))
+        {
+            return false;
+        }
+
+        createdAtUtc = new DateTime(ticks, DateTimeKind.Utc);
+        return true;
     }
 
     private static string Encode(string text) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));

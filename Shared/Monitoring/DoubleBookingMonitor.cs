@@ -42,9 +42,7 @@ public sealed class DoubleBookingMonitor(DatabaseCalls database, IOptions<Monito
     private async Task<AuditReport> AuditAsync(CancellationToken ct)
     {
         var expired = await ExpireStaleHoldsAsync(ct);
-        var findings = await database.RunAsync(DatabaseFunctions.CheckForDoubleBookings, async (connection, token) =>
-            (await connection.QueryAsync<AuditFinding>(new CommandDefinition(AuditSql, new { DaysBack = options.Value.AuditDaysBack },
-                commandTimeout: 300, cancellationToken: token))).ToList(), ct);
+        var findings = await FindingsAsync(ct);
 
         foreach (var f in findings)
         {
@@ -62,6 +60,12 @@ public sealed class DoubleBookingMonitor(DatabaseCalls database, IOptions<Monito
 
         return new AuditReport(expired, findings);
     }
+
+    /// <summary>The audit's findings from the monitor's horizon on (Booking:Monitor:AuditDaysBack), without expiring holds.</summary>
+    public Task<List<AuditFinding>> FindingsAsync(CancellationToken ct) =>
+        database.RunAsync(DatabaseFunctions.CheckForDoubleBookings, async (connection, token) =>
+            (await connection.QueryAsync<AuditFinding>(new CommandDefinition(AuditSql, new { DaysBack = options.Value.AuditDaysBack },
+                commandTimeout: 300, cancellationToken: token))).ToList(), ct);
 
     private async Task<int> ExpireStaleHoldsAsync(CancellationToken ct)
     {

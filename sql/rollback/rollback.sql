@@ -5,6 +5,9 @@
 -- =============================================================================================
 begin;
 
+-- 202611300701_guest_bookings (its index goes with booking.bookings below)
+drop function if exists public.list_guest_bookings(text, integer, timestamptz, uuid);
+
 -- 202611300602_booking_groups (it replaced confirm_booking, create_booking_returning and my_create_booking: dropped below)
 drop function if exists public.cancel_booking_group(uuid, text);
 drop function if exists public.confirm_booking_group(uuid, text);

@@ -133,7 +133,7 @@ public sealed class DatabaseRoleTests(DatabaseFixture fixture) : IClassFixture<D
              "assign_accommodation_item_atomically", "booking_schema_version", "cancel_booking", "check_availability_many",
              "check_availability_with_lock", "check_for_double_bookings", "confirm_booking", "create_accommodation", "create_booking_returning",
              "create_booking_with_atomic_lock", "create_bookings", "expire_stale_holds", "get_accommodation", "get_booking",
-             "list_accommodation_items", "list_accommodations", "list_closures", "remove_closure", "search_availability",
+             "list_accommodation_items", "list_accommodations", "list_closures", "list_guest_bookings", "remove_closure", "search_availability",
              "set_item_retirement", "update_accommodation"],
             callable);
         Assert.False(schemaUsage);

@@ -11,7 +11,10 @@ namespace BookingFunctions.DevRunner;
 /// <summary>The standalone host, configured for the local database and the development signing key.</summary>
 internal static class DevHost
 {
-    public static WebApplication Build(DevDatabase database, DevTokens tokens, int port, LogLevel minimumLevel) =>
+    /// <param name="webRoot">the web app's folder (null: the copy next to the binaries)</param>
+    /// <param name="devSignIn">turn on the development sign-in of the pages (./run only)</param>
+    public static WebApplication Build(DevDatabase database, DevTokens tokens, int port, LogLevel minimumLevel, string? webRoot = null,
+        bool devSignIn = false) =>
         BookingWebApp.Create([], builder =>
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -26,6 +29,8 @@ internal static class DevHost
                 ["Booking:Auth:Audience"] = DevTokens.Audience,
                 ["Booking:Auth:DevSigningKey"] = tokens.SigningKey,
                 ["Booking:Auth:StaffRole"] = DevTokens.StaffRole,
+                ["Booking:Web:Root"] = webRoot,
+                ["Booking:Web:DevSignIn"] = devSignIn ? "true" : "false",
             });
         });
 

@@ -5,7 +5,8 @@ internal sealed record DevSettings(
     string DataDirectory,
     string? ExternalConnectionString,
     int PostgresPort,
-    int HttpPort)
+    int HttpPort,
+    string? WebRoot = null)
 {
     /// <summary>Why the data is not where a user would look first (.data in the repository), or null.</summary>
     public string? DataDirectoryNote { get; init; }
@@ -14,11 +15,13 @@ internal sealed record DevSettings(
 
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
 
-    public static DevSettings FromEnvironment(DataFolder data) => new(
+    public static DevSettings FromEnvironment(string repositoryRoot, DataFolder data) => new(
         DataDirectory: data.Path,
         ExternalConnectionString: Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } cs ? cs : null,
         PostgresPort: Port("BOOKING_PG_PORT", 0),
-        HttpPort: Port("BOOKING_HTTP_PORT", 7071))
+        HttpPort: Port("BOOKING_HTTP_PORT", 7071),
+        // the repository's own web/, so an edited page shows on reload without a rebuild
+        WebRoot: Directory.Exists(Path.Combine(repositoryRoot, "web")) ? Path.Combine(repositoryRoot, "web") : null)
     {
         DataDirectoryNote = data.Why,
     };

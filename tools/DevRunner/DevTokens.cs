@@ -1,6 +1,4 @@
-using System.Text;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using BookingFunctions.StandaloneHost;
 
 namespace BookingFunctions.DevRunner;
 
@@ -13,25 +11,7 @@ internal sealed class DevTokens(string signingKey, TimeProvider time)
 
     public string SigningKey => signingKey;
 
-    public string For(string subject, bool staff = false)
-    {
-        var claims = new Dictionary<string, object> { ["sub"] = subject };
-        if (staff)
-        {
-            claims["roles"] = new[] { StaffRole };
-        }
-
-        var now = time.GetUtcNow().UtcDateTime;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Issuer,
-            Audience = Audience,
-            Claims = claims,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddHours(12),
-            SigningCredentials = new SigningCredentials(
-                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
-        });
-    }
+    /// <summary>The same tokens the pages' development sign-in hands out (valid 12 h).</summary>
+    public string For(string subject, bool staff = false) =>
+        DevTokenMinter.Mint(signingKey, Issuer, Audience, StaffRole, subject, staff, time.GetUtcNow());
 }

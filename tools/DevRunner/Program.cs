@@ -6,7 +6,7 @@ var root = FindRepositoryRoot();
 try
 {
     using var stop = new CancellationTokenSource();
-    var settings = DevSettings.FromEnvironment(await DataFolder.ResolveAsync(root, stop.Token));
+    var settings = DevSettings.FromEnvironment(root, await DataFolder.ResolveAsync(root, stop.Token));
     return args switch
     {
         [] or ["run"] => await RunCommand.ExecuteAsync(settings, stop.Token),

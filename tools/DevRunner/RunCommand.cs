@@ -18,7 +18,7 @@ internal static class RunCommand
 
         await using var database = await DevDatabase.StartAsync(settings, logging, ct);
         var tokens = new DevTokens(DevSecrets.Get(settings.DataDirectory, "dev-signing-key"), TimeProvider.System);
-        await using var app = DevHost.Build(database, tokens, settings.HttpPort, LogLevel.Information);
+        await using var app = DevHost.Build(database, tokens, settings.HttpPort, LogLevel.Information, settings.WebRoot, devSignIn: true);
         await app.StartAsync(ct);
         PrintBanner(settings, database, tokens);
         await app.WaitForShutdownAsync(ct);
@@ -38,6 +38,8 @@ internal static class RunCommand
 
             BookingFunctions is running.
               API:       {{url}}/api   (OpenAPI: {{url}}/api/openapi.json)
+              Web app:   {{url}}/  (guest page)   {{url}}/staff.html  (staff board)
+                         sign in with "Development sign-in" (any name, guest or staff), or paste $TOKEN / $STAFF_TOKEN
               Database:  {{database.Description}}
               Data:      {{settings.DataDirectory}}
               Demo:      Harbour View Double {{demo.HarbourViewDouble}} (12 rooms, 2 guests each),
