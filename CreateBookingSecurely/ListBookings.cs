@@ -10,6 +10,6 @@ public sealed class ListBookings(ListBookingsHandler handler)
 {
     [Function(nameof(ListBookings))]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Bookings)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.Bookings)] HttpRequest req,
         CancellationToken ct) => handler.HandleAsync(req, ct);
 }

@@ -10,6 +10,6 @@ public sealed class GetAudit(AuditHandler handler)
 {
     [Function(nameof(GetAudit))]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Audit)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "head", Route = Routes.Audit)] HttpRequest req,
         CancellationToken ct) => handler.HandleAsync(req, ct);
 }

@@ -13,7 +13,7 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGroup("/" + Routes.Prefix).WithTags(Tag)
-            .MapGet(Routes.Audit, (HttpRequest request, AuditHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
+            .MapGetAndHead(Routes.Audit, (HttpRequest request, AuditHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
             .WithName("GetAudit")
             .WithSummary("Run the double-booking audit now")
             .WithDescription("Staff only. Runs check_for_double_bookings(): oversold nights, shared rooms and counter drift, recomputed from the bookings themselves; `clean: true` with no findings when healthy. It reads every active booking: call it on demand, not on every refresh.")
