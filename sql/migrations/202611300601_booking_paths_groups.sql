@@ -902,9 +902,12 @@ begin
   if cardinality(v_rejected) > 0 then
     delete from booking.bookings b where b.id = any (v_rejected);
   end if;
-  delete from booking.booking_groups g
-   where g.id = any (v_new_groups)
-     and not exists (select 1 from booking.bookings b where b.group_id = g.id);
+  -- a group this call created and then refused goes too (a refusal is every member's, so no booking points at it)
+  if cardinality(v_new_groups) > 0 then
+    delete from booking.booking_groups g
+     where g.id = any (select r.gid from unnest(v_gid, v_code) as r(gid, code)
+                        where r.code is not null and r.gid = any (v_new_groups));
+  end if;
 
   -- placing: the new bookings of accommodations a room of which retires later get their rooms now
   if v_placing then
