@@ -14,42 +14,45 @@
 -- ---------------------------------------------------------------------------------------------
 -- Helpers of create_bookings' groups and of the placing path
 -- ---------------------------------------------------------------------------------------------
--- The first refusal of a group's member is the whole group's: every member gets it; one about a room's nights, window
--- or occupancy names the room type ("Harbour View Double: All 12 rooms are taken on 2026-12-24."). Requests outside
--- groups keep theirs.
+-- The first refusal of a group's member is the whole group's: every member gets its code and message, and its cause:
+-- the room type whose room was refused, which create_bookings names in a refusal about that room's nights, window or
+-- occupancy ("Harbour View Double: All 12 rooms are taken on 2026-12-24."). Called after each refusing step, so the
+-- messages stay raw here and the name is added once, to the answer. Requests outside groups keep theirs.
 create or replace function booking.group_refusals(
-  p_units integer[], p_groups integer[], p_codes text[], p_messages text[], p_names text[],
-  out codes text[], out messages text[])
+  p_units integer[], p_groups integer[], p_codes text[], p_messages text[], p_names text[], p_causes text[],
+  out codes text[], out messages text[], out causes text[])
 language plpgsql
 immutable
 as $$
 declare
-  v_code text[];
-  v_msg  text[];
-  i      integer;
-  u      integer;
+  v_code  text[];
+  v_msg   text[];
+  v_cause text[];
+  i       integer;
+  u       integer;
 begin
   codes := p_codes;
   messages := p_messages;
+  causes := p_causes;
   if p_groups is null then
     return;
   end if;
   v_code := array_fill(null::text, array[cardinality(p_codes)]);
   v_msg := v_code;
+  v_cause := v_code;
   for i in 1 .. cardinality(p_codes) loop
     u := p_units[i];
     if p_groups[i] is not null and p_codes[i] is not null and v_code[u] is null then
       v_code[u] := p_codes[i];
-      -- refusals about one room (its nights, its window, its occupancy) say which room type
-      v_msg[u] := case when p_names[i] is null or p_codes[i] not in ('BK001', 'BK003', 'BK021', 'BK022', 'BK024')
-                            or p_messages[i] like p_names[i] || ': %' then p_messages[i]
-                       else p_names[i] || ': ' || p_messages[i] end;
+      v_msg[u] := p_messages[i];
+      v_cause[u] := coalesce(p_causes[i], p_names[i]);
     end if;
   end loop;
   for i in 1 .. cardinality(p_codes) loop
     if p_groups[i] is not null and v_code[p_units[i]] is not null then
       codes[i] := v_code[p_units[i]];
       messages[i] := v_msg[p_units[i]];
+      causes[i] := v_cause[p_units[i]];
     end if;
   end loop;
 end
@@ -489,6 +492,7 @@ declare
   v_ids        uuid[];
   v_cap        integer[];
   v_name       text[];
+  v_cause      text[];      -- per request of a refused group: the room type whose room was refused
   v_gid        uuid[];      -- per request: its group's row (booking_groups.id)
   v_replay     boolean[];
   v_known      uuid[];
@@ -515,6 +519,10 @@ declare
   v_rejected   uuid[] := '{}';
   v_new_groups uuid[] := '{}';
   v_group_id   uuid;
+  v_twin       integer[];   -- per request: the unit of the same group sent earlier in this call
+  v_twin_unit  integer;
+  v_mine       integer[];
+  v_theirs     integer[];
   v_found      booking.bookings;
   v_problem    record;
   v_text       text;
@@ -544,6 +552,8 @@ begin
   v_code := array_fill(null::text, array[v_n]);
   v_msg  := v_code;
   v_name := v_code;
+  v_cause := v_code;
+  v_twin := array_fill(null::integer, array[v_n]);
   v_ids  := array_fill(null::uuid, array[v_n]);
   v_gid  := v_ids;
   v_cap  := array_fill(null::integer, array[v_n]);
@@ -611,7 +621,7 @@ begin
     v_cap[i] := v_known_cap[j];
     v_ids[i] := gen_random_uuid();
   end loop;
-  select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
+  select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
   v_ids := booking.without_refused(v_ids, v_code);
 
   -- One snapshot: per request, how many night rows are missing, the first full and the first closed night, and
@@ -687,7 +697,7 @@ begin
       continue;
     end if;
   end loop;
-  select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
+  select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
   v_ids := booking.without_refused(v_ids, v_code);
   for i in 1 .. v_n loop
     if v_ids[i] is not null and v_cap[i] is not null then
@@ -726,7 +736,7 @@ begin
       v_ids[i] := null;
     end if;
   end loop;
-  select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
+  select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
   v_ids := booking.without_refused(v_ids, v_code);
 
   -- Groups: one row each, its key the group's. A key that booked a group before: that group is the answer (a replay)
@@ -742,7 +752,21 @@ begin
     values (v_group.guest, v_group.idem, v_group.rooms, v_now)
     on conflict (guest_id, idempotency_key) where idempotency_key is not null do nothing
     returning booking_groups.id into v_group_id;
-    if v_group_id is null then
+    if v_group_id is null
+       and (select g.id from booking.booking_groups g where g.guest_id = v_group.guest and g.idempotency_key = v_group.idem)
+           = any (v_new_groups) then
+      -- the same key twice in this call: its twin decides (below, once the twin's answer is known)
+      select u.unit into v_twin_unit
+        from unnest(v_unit, v_gid) as u(unit, gid)
+       where u.gid = (select g.id from booking.booking_groups g where g.guest_id = v_group.guest and g.idempotency_key = v_group.idem)
+       limit 1;
+      for i in 1 .. v_n loop
+        if v_unit[i] = v_group.unit then
+          v_twin[i] := v_twin_unit;
+          v_ids[i] := null;
+        end if;
+      end loop;
+    elsif v_group_id is null then
       select * into v_placed from booking.replay_group(v_group.guest, v_group.idem, v_unit, v_group.unit,
                                                        p_accommodation_ids, p_check_ins, p_check_outs, p_guests);
       for i in 1 .. v_n loop
@@ -795,7 +819,7 @@ begin
       v_msg[i] := booking.closed_message(v_first);
     end if;
   end loop;
-  select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
+  select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
 
   -- Every night row the new bookings and the stale holds cover, sorted and distinct, then locked in that
   -- (accommodation, night) order. Joined from an array, the lock query probes the primary key per night once
@@ -887,7 +911,7 @@ begin
         v_delta := v_try;
       end if;
     end loop;
-    select r.codes, r.messages into v_code, v_msg from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name) r;
+    select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
 
     update booking.night_inventory n
        set reserved = n.reserved + d.delta
@@ -950,22 +974,59 @@ begin
       v_ids[i] := null;
     else
       v_ids[i] := v_found.id;
-      -- booked by an earlier call, not by a twin of this batch
-      v_replay[i] := not (v_found.id = any (v_inserted));
+      -- booked by an earlier call, or by its twin earlier in this batch: either way not by this request
+      v_replay[i] := true;
     end if;
+  end loop;
+
+  -- Groups sent twice in this call: the copy gets its twin's answer (the same rooms in any order), as a replay when
+  -- the twin was booked; other rooms under the same key are BK007.
+  for v_group in
+    select distinct t.unit, t.twin from unnest(v_unit, v_twin) as t(unit, twin) where t.twin is not null
+  loop
+    select array_agg(x.ord order by x.acc, x.cin, x.cout, x.guests, x.ord) into v_mine
+      from unnest(v_unit, p_accommodation_ids, p_check_ins, p_check_outs, p_guests) with ordinality as x(unit, acc, cin, cout, guests, ord)
+     where x.unit = v_group.unit;
+    select array_agg(x.ord order by x.acc, x.cin, x.cout, x.guests, x.ord) into v_theirs
+      from unnest(v_unit, p_accommodation_ids, p_check_ins, p_check_outs, p_guests) with ordinality as x(unit, acc, cin, cout, guests, ord)
+     where x.unit = v_group.twin;
+    v_ok := cardinality(v_mine) = cardinality(v_theirs);
+    if v_ok then
+      for k in 1 .. cardinality(v_mine) loop
+        v_ok := v_ok and (p_accommodation_ids[v_mine[k]], p_check_ins[v_mine[k]], p_check_outs[v_mine[k]], p_guests[v_mine[k]])
+                         = (p_accommodation_ids[v_theirs[k]], p_check_ins[v_theirs[k]], p_check_outs[v_theirs[k]], p_guests[v_theirs[k]]);
+      end loop;
+    end if;
+    for k in 1 .. cardinality(v_mine) loop
+      if v_ok then
+        v_code[v_mine[k]] := v_code[v_theirs[k]];
+        v_msg[v_mine[k]] := v_msg[v_theirs[k]];
+        v_cause[v_mine[k]] := v_cause[v_theirs[k]];
+        v_ids[v_mine[k]] := v_ids[v_theirs[k]];
+        v_replay[v_mine[k]] := v_code[v_theirs[k]] is null;
+      else
+        v_code[v_mine[k]] := 'BK007';
+        v_msg[v_mine[k]] := 'This idempotency key was already used for a different booking request.';
+      end if;
+    end loop;
   end loop;
 
   -- a fresh snapshot: it sees the rows this call inserted
   return query
-    select r.ord::integer, r.code, r.msg, b.id, b.accommodation_id, b.guest_id, b.check_in, b.check_out, b.guests,
-           b.status::text, b.hold_expires_at, b.item_id, b.created_at, b.group_id, r.replay
-      from unnest(v_ids, v_code, v_msg, v_replay) with ordinality as r(id, code, msg, replay, ord)
+    select r.ord::integer, r.code,
+           case when r.cause is not null and r.code in ('BK001', 'BK003', 'BK021', 'BK022', 'BK024')
+                then r.cause || ': ' || r.msg else r.msg end,
+           b.id, b.accommodation_id, b.guest_id, b.check_in, b.check_out, b.guests,
+           -- as get_booking shows it: a replayed hold that has run out is expired
+           case when b.status = 'pending' and b.hold_expires_at <= pg_catalog.clock_timestamp() then 'expired' else b.status::text end,
+           b.hold_expires_at, b.item_id, b.created_at, b.group_id, r.replay
+      from unnest(v_ids, v_code, v_msg, v_replay, v_cause) with ordinality as r(id, code, msg, replay, cause, ord)
       left join lateral (select * from booking.bookings b where r.code is null and b.id = r.id offset 0) b on true
      order by r.ord;
 end
 $$;
 
-alter function booking.group_refusals(integer[], integer[], text[], text[], text[]) owner to booking_owner;
+alter function booking.group_refusals(integer[], integer[], text[], text[], text[], text[]) owner to booking_owner;
 alter function booking.without_refused(uuid[], text[]) owner to booking_owner;
 alter function booking.replay_group(text, text, integer[], integer, uuid[], date[], date[], integer[]) owner to booking_owner;
 alter function booking.place_accommodation(uuid) owner to booking_owner;

@@ -23,7 +23,7 @@ drop function if exists public.create_bookings(uuid[], text[], date[], date[], i
 drop function if exists booking.place_accommodation(uuid);
 drop function if exists booking.replay_group(text, text, integer[], integer, uuid[], date[], date[], integer[]);
 drop function if exists booking.without_refused(uuid[], text[]);
-drop function if exists booking.group_refusals(integer[], integer[], text[], text[], text[]);
+drop function if exists booking.group_refusals(integer[], integer[], text[], text[], text[], text[]);
 
 -- 202611300600_booking_groups_schema (bookings.group_id goes with the bookings table)
 alter table if exists booking.bookings drop column if exists group_id;
