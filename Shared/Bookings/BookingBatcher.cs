@@ -50,6 +50,64 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
     protected override async Task SendAsync(IReadOnlyList<Pending> batch)
     {
         BookingMetrics.BatchSent("booking", batch.Count);
+        var (originals, twins) = Twins(batch);
+        try
+        {
+            await SendOriginalsAsync(originals);
+        }
+        finally
+        {
+            AnswerTwins(twins);
+        }
+    }
+
+    /// <summary>
+    /// The same order sent again with its Idempotency-Key while the first is still in this batch (a client retrying
+    /// before its first answer came): only the first goes to the database, the others get its answer as a replay. Two
+    /// copies of one key in one call would otherwise be told apart by arrival order alone, and a group's copy would find
+    /// its group's row before its bookings. Orders that share a key but differ go as they are (the database refuses
+    /// the second with BK007).
+    /// </summary>
+    private static (List<Pending> Originals, List<(Pending Twin, Pending Original)> Twins) Twins(IReadOnlyList<Pending> batch)
+    {
+        var originals = new List<Pending>(batch.Count);
+        var twins = new List<(Pending, Pending)>();
+        foreach (var pending in batch)
+        {
+            var order = pending.Request;
+            var original = order.IdempotencyKey is null ? null : originals.FirstOrDefault(o =>
+                o.Request.IdempotencyKey == order.IdempotencyKey && o.Request.GuestId == order.GuestId && o.Request.IsGroup == order.IsGroup
+                && o.Request.Rooms.SequenceEqual(order.Rooms));
+            if (original is null)
+            {
+                originals.Add(pending);
+            }
+            else
+            {
+                twins.Add((pending, original));
+            }
+        }
+
+        return (originals, twins);
+    }
+
+    private static void AnswerTwins(List<(Pending Twin, Pending Original)> twins)
+    {
+        foreach (var (twin, original) in twins)
+        {
+            if (original.Task.IsCompletedSuccessfully)
+            {
+                twin.Complete(original.Task.Result with { Replayed = true });
+            }
+            else if (original.Task.Exception?.InnerException is { } failure)
+            {
+                twin.Fail(failure);
+            }
+        }
+    }
+
+    private async Task SendOriginalsAsync(List<Pending> batch)
+    {
         if (batch.Count == 1)
         {
             await SendAloneAsync(batch[0]);

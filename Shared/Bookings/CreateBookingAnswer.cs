@@ -48,9 +48,9 @@ internal static class CreateBookingAnswer
             booked.GroupId, booked.GroupId is null ? booked.Bookings[0].Id : null, booked.CreatedAt);
     }
 
-    /// <summary>"24 hours", "2 days", "90 minutes": the window in the unit it was set in.</summary>
+    /// <summary>"24 hours", "7 days", "90 minutes": the window as people say it.</summary>
     private static string Describe(TimeSpan span) =>
-        span.TotalDays >= 1 && span.Ticks % TimeSpan.TicksPerDay == 0 ? Plural((long)span.TotalDays, "day")
+        span.TotalDays >= 2 && span.Ticks % TimeSpan.TicksPerDay == 0 ? Plural((long)span.TotalDays, "day")
         : span.Ticks % TimeSpan.TicksPerHour == 0 ? Plural((long)span.TotalHours, "hour")
         : Plural((long)Math.Ceiling(span.TotalMinutes), "minute");
 
