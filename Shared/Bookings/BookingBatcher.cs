@@ -256,7 +256,8 @@ public sealed partial class BookingBatcher(DatabaseCalls database, IOptions<Book
 
     /// <summary>
     /// A replayed row as get_booking shows it: create_bookings answers the stored status, so a hold that ran out and was
-    /// not released yet still says pending there, while create_booking_returning (through get_booking) says expired.
+    /// not released yet (on an unlimited room type no booker releases stale holds: it keeps no night rows) still says pending there, while
+    /// create_booking_returning (through get_booking) says expired.
     /// </summary>
     private BookingResponse Shown(BookingRow row)
     {
