@@ -108,7 +108,8 @@ public sealed class BookingBatcherGroupTests(DatabaseFixture fixture) : IClassFi
         await using var batcher = Batcher(pool, concurrentBatches: 1);
         var held = await pool.OpenConnectionAsync(ct);
 
-        // Act: the first single is claimed alone and waits for the held connection; the rest leave together
+        // Act: the worker claims what is queued when it wakes and waits for the held connection; whatever it did not
+        // claim leaves together afterwards, so the group shares a create_bookings call with at least one single
         var firstSingle = batcher.CreateAsync(singles[0], ct);
         var refused = batcher.BookAsync(group, ct);
         var others = singles.Skip(1).Select(s => batcher.CreateAsync(s, ct)).ToList();
@@ -120,7 +121,9 @@ public sealed class BookingBatcherGroupTests(DatabaseFixture fixture) : IClassFi
         Assert.Equal("BK001", error.SqlState);
         Assert.Equal($"{await NameAsync(full, ct)}: The only room is taken on {Api.Date(stay.CheckIn.AddDays(1))}.", error.MessageText);
         Assert.Equal(3, booked.Select(b => b.Id).Distinct().Count());
-        Assert.Equal((2L, 4L), (batcher.BatchesSent, batcher.RequestsSent));
+        // the first single left alone, or (if the worker woke only after more were queued) with the others
+        Assert.InRange(batcher.BatchesSent, 1L, 2L);
+        Assert.Equal(4L, batcher.RequestsSent);
         Assert.Empty(await BookingsOfGuestAsync(group.GuestId, ct));
         Assert.Equal(0, await GroupsOfGuestAsync(group.GuestId, ct));
         Assert.Equal(3, await Arrange.BookingCountAsync(Db, roomy, ct));
