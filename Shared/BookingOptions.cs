@@ -21,8 +21,8 @@ public sealed class BookingOptions
     public int RetryAfterSeconds { get; set; } = 2;
 
     /// <summary>
-    /// Most requests in one create_bookings call (BookingBatcher coalesces this instance's concurrent creates).
-    /// 1 turns batching off: every request is its own create_booking_returning call.
+    /// Most rooms in one create_bookings call (BookingBatcher coalesces this instance's concurrent creates; a group
+    /// counts its rooms and is never split). 1 turns batching off: every request is its own call.
     /// </summary>
     public int MaxBatchSize { get; set; } = 64;
 
@@ -32,6 +32,13 @@ public sealed class BookingOptions
     /// </summary>
     public int ConcurrentBatches { get; set; } = 2;
 
+    /// <summary>
+    /// How long an Idempotency-Key replays its booking (or group): a retry within it gets the stored answer; after it the
+    /// key is answered 422 idempotency-key-expired, never a new booking and never silently the old one. Bookings keep
+    /// their key in the database for audit either way. At least the hold TTL, so a retry during the hold always replays.
+    /// </summary>
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(24);
+
     internal static bool IsValid(BookingOptions o) =>
         o.HoldTtl > TimeSpan.Zero && o.HoldTtl <= TimeSpan.FromDays(1)
         && o.MaxRequestBodyBytes is >= 256 and <= 1024 * 1024
@@ -39,5 +46,6 @@ public sealed class BookingOptions
         && o.TransientRetryAttempts is >= 1 and <= 10
         && o.RetryAfterSeconds is >= 1 and <= 300
         && o.MaxBatchSize is >= 1 and <= 1000
-        && o.ConcurrentBatches is >= 1 and <= 64;
+        && o.ConcurrentBatches is >= 1 and <= 64
+        && o.IdempotencyKeyRetention >= o.HoldTtl && o.IdempotencyKeyRetention <= TimeSpan.FromDays(365);
 }

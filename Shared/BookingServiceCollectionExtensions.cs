@@ -21,7 +21,7 @@ public static class BookingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddOptions<BookingOptions>().Bind(configuration.GetSection(BookingOptions.Section))
-            .Validate(BookingOptions.IsValid, "Booking: HoldTtl must be in (0, 1 day], MaxRequestBodyBytes 256..1 MiB, MaxBatchSize 1..1000, ConcurrentBatches 1..64, the rest in range.")
+            .Validate(BookingOptions.IsValid, "Booking: HoldTtl must be in (0, 1 day], MaxRequestBodyBytes 256..1 MiB, MaxBatchSize 1..1000, ConcurrentBatches 1..64, IdempotencyKeyRetention from HoldTtl to 365 days, the rest in range.")
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
             .Configure(o =>
@@ -69,6 +69,9 @@ public static class BookingServiceCollectionExtensions
         services.TryAddSingleton<CancelBookingHandler>();
         services.TryAddSingleton<GetBookingHandler>();
         services.TryAddSingleton<ListBookingsHandler>();
+        services.TryAddSingleton<GetBookingGroupHandler>();
+        services.TryAddSingleton<ConfirmBookingGroupHandler>();
+        services.TryAddSingleton<CancelBookingGroupHandler>();
         services.TryAddSingleton<AuditStatus>();
         services.AddInventory();
         services.TryAddSingleton<DoubleBookingMonitor>();

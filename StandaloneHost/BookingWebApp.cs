@@ -34,6 +34,7 @@ public static class BookingWebApp
             .AddDocumentTransformer(OpenApiTags.Describe)
             .AddOperationTransformer(OpenApiSecurity.RequireBearer)
             .AddOperationTransformer(OpenApiRequestBodies.AddCreateBookingBody)
+            .AddOperationTransformer(OpenApiCreateBookingAnswer.Describe)
             .AddOperationTransformer(OpenApiQueryParameters.Add));
         builder.Services.AddHostedService<MonitorService>();
         builder.Services.AddWebFrontend(builder.Configuration);

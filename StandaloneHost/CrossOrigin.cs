@@ -13,8 +13,12 @@ internal static class CrossOrigin
     /// <summary>Request headers a browser client sends: the token, the JSON body, the retry key.</summary>
     private static readonly string[] RequestHeaders = [HeaderNames.Authorization, HeaderNames.ContentType, CreateBookingHandler.IdempotencyKeyHeader];
 
-    /// <summary>Response headers a browser client must be able to read: where the booking is, when to retry, why 401.</summary>
-    private static readonly string[] ExposedHeaders = [HeaderNames.Location, HeaderNames.RetryAfter, HeaderNames.WWWAuthenticate];
+    /// <summary>
+    /// Response headers a browser client must be able to read: where the booking is, when to retry, why 401, and that a
+    /// 201 replays an earlier answer for its Idempotency-Key.
+    /// </summary>
+    private static readonly string[] ExposedHeaders =
+        [HeaderNames.Location, HeaderNames.RetryAfter, HeaderNames.WWWAuthenticate, CreateBookingHandler.IdempotentReplayedHeader];
 
     private static readonly string[] Methods = ["GET", "HEAD", "POST"];
 

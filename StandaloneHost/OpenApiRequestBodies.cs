@@ -36,7 +36,9 @@ internal static class OpenApiRequestBodies
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "The stay to hold. The guest is the bearer token's subject; send an Idempotency-Key header to retry safely.",
+            Description = "The stay to hold (accommodationId, checkIn, checkOut, guests), or rooms: 1 to 20 stays booked all or none " +
+                          "(a field error names the room: rooms[2].checkIn). Not both. The guest is the bearer token's subject; send an " +
+                          "Idempotency-Key header to retry safely (one key covers a whole group).",
             Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new() { Schema = schema } },
         };
     }

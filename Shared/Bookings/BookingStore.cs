@@ -20,14 +20,15 @@ public sealed class BookingStore(DatabaseCalls database, [FromKeyedServices(Book
     private static readonly string CancelSql = EmbeddedSql.Read("sql/queries/cancel_booking.sql");
     private static readonly string GetSql = EmbeddedSql.Read("sql/queries/get_booking.sql");
     private static readonly string ListSql = EmbeddedSql.Read("sql/queries/list_guest_bookings.sql");
+    private static readonly string GetGroupSql = EmbeddedSql.Read("sql/queries/get_booking_group.sql");
+    private static readonly string ConfirmGroupSql = EmbeddedSql.Read("sql/queries/confirm_booking_group.sql");
+    private static readonly string CancelGroupSql = EmbeddedSql.Read("sql/queries/cancel_booking_group.sql");
 
     /// <summary>
-    /// Creates (or, for a replayed idempotency key, finds) the booking and returns it: one database call, shared
-    /// with the other requests of its batch (see <see cref="BookingBatcher"/>).
+    /// Creates (or, for a replayed idempotency key, finds) the booking or the group and returns it: one database call,
+    /// shared with the other requests of its batch (see <see cref="BookingBatcher"/>).
     /// </summary>
-    public async Task<BookingResponse> CreateAsync(Guid accommodationId, string guestId, DateOnly checkIn, DateOnly checkOut, int guests,
-        string? idempotencyKey, CancellationToken ct) =>
-        await batcher.CreateAsync(new NewBooking(accommodationId, guestId, checkIn, checkOut, guests, idempotencyKey), ct);
+    public Task<BookedRooms> BookAsync(BookingOrder order, CancellationToken ct) => batcher.BookAsync(order, ct);
 
     /// <summary>Rooms free for the whole stay: one statement, shared with the other questions of its batch.</summary>
     /// <remarks>
@@ -51,8 +52,11 @@ public sealed class BookingStore(DatabaseCalls database, [FromKeyedServices(Book
     public Task<Guid> AssignItemAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
         ScalarAsync<Guid>(DatabaseFunctions.AssignItem, AssignItemSql, new { BookingId = bookingId, GuestId = guestId }, ct);
 
-    public Task<string> ConfirmAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
-        ScalarAsync<string>(DatabaseFunctions.ConfirmBooking, ConfirmSql, new { BookingId = bookingId, GuestId = guestId }, ct);
+    /// <summary>The confirmed booking; <see cref="BookingResponse.LateConfirmation"/> says whether its hold had expired.</summary>
+    public Task<BookingResponse> ConfirmAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
+        database.RunAsync(DatabaseFunctions.ConfirmBooking, async (connection, token) => BookingResponse.Confirmed(
+            await connection.QuerySingleAsync<BookingRow>(new CommandDefinition(ConfirmSql, new { BookingId = bookingId, GuestId = guestId },
+                cancellationToken: token))), ct);
 
     public Task<string> CancelAsync(Guid bookingId, string? guestId, CancellationToken ct) =>
         ScalarAsync<string>(DatabaseFunctions.CancelBooking, CancelSql, new { BookingId = bookingId, GuestId = guestId }, ct);
@@ -72,6 +76,39 @@ public sealed class BookingStore(DatabaseCalls database, [FromKeyedServices(Book
 
         return row is null ? null : BookingResponse.From(row);
     }
+
+    /// <summary>
+    /// The group as the read data source has it; a miss there (BK006) is asked again on the primary, as for
+    /// <see cref="GetAsync"/>. BK006 propagates when the group is not there or not the guest's.
+    /// </summary>
+    public async Task<BookingGroupResponse> GetGroupAsync(Guid groupId, string? guestId, CancellationToken ct)
+    {
+        try
+        {
+            return await GroupAsync(reads, DatabaseFunctions.GetBookingGroup, GetGroupSql, groupId, guestId, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == "BK006" && !ReferenceEquals(reads.DataSource, database.DataSource))
+        {
+            return await GroupAsync(database, DatabaseFunctions.GetBookingGroup, GetGroupSql, groupId, guestId, ct);
+        }
+    }
+
+    /// <summary>Confirms every booking of the group, all or none; each says whether its confirmation was late.</summary>
+    public Task<BookingGroupResponse> ConfirmGroupAsync(Guid groupId, string? guestId, CancellationToken ct) =>
+        GroupAsync(database, DatabaseFunctions.ConfirmBookingGroup, ConfirmGroupSql, groupId, guestId, ct, BookingResponse.Confirmed);
+
+    public Task<BookingGroupResponse> CancelGroupAsync(Guid groupId, string? guestId, CancellationToken ct) =>
+        GroupAsync(database, DatabaseFunctions.CancelBookingGroup, CancelGroupSql, groupId, guestId, ct);
+
+    private static Task<BookingGroupResponse> GroupAsync(DatabaseCalls calls, string function, string sql, Guid groupId, string? guestId,
+        CancellationToken ct, Func<BookingRow, BookingResponse>? shown = null) =>
+        calls.RunAsync(function, async (connection, token) =>
+        {
+            var rows = (await connection.QueryAsync<BookingRow>(new CommandDefinition(sql, new { GroupId = groupId, GuestId = guestId },
+                cancellationToken: token))).ToList();
+            // the functions raise BK006 for a group that is not there; a group always has its bookings
+            return new BookingGroupResponse(groupId, rows.Select(shown ?? BookingResponse.From).ToList());
+        }, ct);
 
     private static Task<BookingRow?> GetRowAsync(DatabaseCalls calls, Guid bookingId, string? guestId, CancellationToken ct) =>
         calls.RunAsync(DatabaseFunctions.GetBooking, (connection, token) => connection.QuerySingleOrDefaultAsync<BookingRow>(

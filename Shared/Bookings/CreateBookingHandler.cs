@@ -1,7 +1,6 @@
 using BookingFunctions.Errors;
 using BookingFunctions.Http;
 using BookingFunctions.Identity;
-using BookingFunctions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace BookingFunctions.Bookings;
 
 /// <summary>
-/// POST /api/bookings: holds one room for the token's subject. With an Idempotency-Key the database
-/// returns the first booking for a replay, so a retried request gets the same 201, Location and body.
+/// POST /api/bookings: holds one room, or a group of 1–20 rooms (all or none), for the token's subject. With an
+/// Idempotency-Key the database returns the first booking (or group) for a replay, so a retried request gets the same
+/// 201, Location and body, marked <c>Idempotent-Replayed: true</c> (see <see cref="CreateBookingAnswer"/>).
 /// </summary>
 public sealed class CreateBookingHandler(
     CallerAuthenticator authenticator,
@@ -21,6 +21,9 @@ public sealed class CreateBookingHandler(
     ILogger<CreateBookingHandler> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>On a 201 that replays an earlier request's answer for the same Idempotency-Key.</summary>
+    public const string IdempotentReplayedHeader = CreateBookingAnswer.ReplayedHeader;
 
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
@@ -50,33 +53,41 @@ public sealed class CreateBookingHandler(
         }
 
         var fieldErrors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (body!.AccommodationId is not { } accommodationId || accommodationId == Guid.Empty)
-        {
-            fieldErrors["accommodationId"] = ["accommodationId is required."];
-            accommodationId = Guid.Empty;
-        }
-
-        var checkIn = StayRules.ParseDate(body.CheckIn, "checkIn", fieldErrors);
-        var checkOut = StayRules.ParseDate(body.CheckOut, "checkOut", fieldErrors);
-        StayRules.CheckStay(checkIn, checkOut, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), fieldErrors);
-        var guests = body.Guests ?? StayRules.MinGuests;
-        StayRules.CheckGuests(guests, fieldErrors);
-        if (fieldErrors.Count > 0)
+        var order = CreateBookingBody.ToOrder(body!, caller.Subject, idempotencyKey, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), fieldErrors);
+        if (order is null)
         {
             return Problems.Validation(fieldErrors);
         }
 
         try
         {
-            var booking = await store.CreateAsync(accommodationId, caller.Subject, checkIn!.Value, checkOut!.Value, guests, idempotencyKey, ct);
-            logger.LogInformation("Booking {BookingId} holds accommodation {AccommodationId} from {CheckIn} to {CheckOut} until {HoldExpiresAt}",
-                booking.Id, accommodationId, checkIn, checkOut, booking.HoldExpiresAt);
-            BookingMetrics.BookingCreated();
-            return TypedResults.Created(Routes.BookingLocation(booking.Id), booking);
+            var booked = await store.BookAsync(order, ct);
+            Log(booked);
+            return CreateBookingAnswer.For(order, booked, time.GetUtcNow(), options.Value.IdempotencyKeyRetention);
         }
         catch (Exception e) when (errors.TryMap(e, out var result))
         {
             return result;
+        }
+    }
+
+    private void Log(BookedRooms booked)
+    {
+        if (booked.Replayed)
+        {
+            logger.LogInformation("Idempotency-Key replayed: booking {BookingId} (group {GroupId}, {Rooms} room(s)) first booked at {CreatedAt}",
+                booked.Bookings[0].Id, booked.GroupId, booked.Bookings.Count, booked.CreatedAt);
+        }
+        else if (booked.GroupId is { } group)
+        {
+            logger.LogInformation("Group {GroupId} holds {Rooms} room(s) until {HoldExpiresAt}", group, booked.Bookings.Count,
+                booked.Bookings[0].HoldExpiresAt);
+        }
+        else
+        {
+            var booking = booked.Bookings[0];
+            logger.LogInformation("Booking {BookingId} holds accommodation {AccommodationId} from {CheckIn} to {CheckOut} until {HoldExpiresAt}",
+                booking.Id, booking.AccommodationId, booking.CheckIn, booking.CheckOut, booking.HoldExpiresAt);
         }
     }
 }

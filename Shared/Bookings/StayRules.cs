@@ -42,7 +42,8 @@ public static class StayRules
     }
 
     /// <summary>Order and length of the stay; with <paramref name="today"/>, also the bookable window.</summary>
-    public static void CheckStay(DateOnly? checkIn, DateOnly? checkOut, DateOnly? today, Dictionary<string, string[]> errors)
+    /// <param name="prefix">Put before the field names in <paramref name="errors"/>: "rooms[2]." for a room of a group.</param>
+    public static void CheckStay(DateOnly? checkIn, DateOnly? checkOut, DateOnly? today, Dictionary<string, string[]> errors, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (checkIn is not { } from || checkOut is not { } to)
@@ -52,32 +53,32 @@ public static class StayRules
 
         if (to <= from)
         {
-            errors["checkOut"] = ["checkOut must be after checkIn."];
+            errors[prefix + "checkOut"] = ["checkOut must be after checkIn."];
         }
         else if (to.DayNumber - from.DayNumber > MaxNights)
         {
-            errors["checkOut"] = [$"A stay can be at most {MaxNights} nights."];
+            errors[prefix + "checkOut"] = [$"A stay can be at most {MaxNights} nights."];
         }
 
         if (today is { } t)
         {
             if (from < t.AddDays(-ArrivalGraceDays))
             {
-                errors["checkIn"] = ["checkIn is in the past."];
+                errors[prefix + "checkIn"] = ["checkIn is in the past."];
             }
             else if (from > t.AddDays(MaxDaysAhead + ArrivalGraceDays))
             {
-                errors["checkIn"] = [$"checkIn can be at most {MaxDaysAhead} days ahead."];
+                errors[prefix + "checkIn"] = [$"checkIn can be at most {MaxDaysAhead} days ahead."];
             }
         }
     }
 
-    public static void CheckGuests(int guests, Dictionary<string, string[]> errors)
+    public static void CheckGuests(int guests, Dictionary<string, string[]> errors, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (guests is < MinGuests or > MaxGuests)
         {
-            errors["guests"] = [$"guests must be between {MinGuests} and {MaxGuests}."];
+            errors[prefix + "guests"] = [$"guests must be between {MinGuests} and {MaxGuests}."];
         }
     }
 

@@ -11,7 +11,11 @@ public static class DatabaseFunctions
     public const string CheckAvailability = "check_availability_with_lock";
     public const string CheckAvailabilityMany = "check_availability_many";
     public const string AssignItem = "assign_accommodation_item_atomically";
-    public const string ConfirmBooking = "confirm_booking";
+    public const string ConfirmBooking = "confirm_booking_returning";
+    public const string CreateBookingGroup = "create_booking_group";
+    public const string GetBookingGroup = "get_booking_group";
+    public const string ConfirmBookingGroup = "confirm_booking_group";
+    public const string CancelBookingGroup = "cancel_booking_group";
     public const string CancelBooking = "cancel_booking";
     public const string GetBooking = "get_booking";
     public const string ExpireStaleHolds = "expire_stale_holds";

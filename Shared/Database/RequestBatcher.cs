@@ -7,7 +7,8 @@ namespace BookingFunctions.Database;
 /// Coalesces the requests that arrive while earlier ones are in the database into one call per batch.
 /// No timer: a request waits only while all <c>concurrentBatches</c> calls are busy, so a lone request goes
 /// straight through. Every request gets its own result or its own exception. Subclasses say how a batch is
-/// sent (<see cref="SendAsync"/>) and must answer every request of it.
+/// sent (<see cref="SendAsync"/>) and must answer every request of it, and may weigh requests
+/// (<see cref="SizeOf"/>: a batch carries at most <c>maxBatchSize</c> of weight, a request is never split).
 /// </summary>
 public abstract class RequestBatcher<TRequest, TResult> : IAsyncDisposable
 {
@@ -49,23 +50,47 @@ public abstract class RequestBatcher<TRequest, TResult> : IAsyncDisposable
         return pending.Task;
     }
 
-    /// <summary>Sends one batch (1 to MaxBatchSize requests, in arrival order) and answers every request of it.</summary>
+    /// <summary>Sends one batch (requests in arrival order, at most MaxBatchSize of weight) and answers every request of it.</summary>
     protected abstract Task SendAsync(IReadOnlyList<Pending> batch);
+
+    /// <summary>A request's weight against the batch limit (1 unless a subclass says otherwise, e.g. the rooms of a group).</summary>
+    protected virtual int SizeOf(TRequest request) => 1;
 
     private async Task RunAsync()
     {
         // A worker serves every request: it must not inherit the trace of whichever request created it.
         Activity.Current = null;
         var batch = new List<Pending>(_maxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync())
+        // a claimed request that did not fit the last batch: it opens the next one (claimed, so its caller's cancel no
+        // longer drops it, as for any request that has left the queue)
+        Pending? carried = null;
+        while (carried is not null || await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var pending))
+            var size = 0;
+            if (carried is not null)
             {
-                if (pending.TryClaim())
+                batch.Add(carried);
+                size = SizeOf(carried.Request);
+                carried = null;
+            }
+
+            while (size < _maxBatchSize && _queue.Reader.TryRead(out var pending))
+            {
+                if (!pending.TryClaim())
                 {
-                    batch.Add(pending);
+                    continue;
                 }
+
+                var weight = SizeOf(pending.Request);
+                if (batch.Count > 0 && size + weight > _maxBatchSize)
+                {
+                    carried = pending;
+                    break;
+                }
+
+                batch.Add(pending);
+                size += weight;
             }
             if (batch.Count == 0)
             {

@@ -18,6 +18,7 @@ public static class ProblemTypes
     public const string HoldExpired = Base + "hold-expired";
     public const string BookingNotFound = Base + "booking-not-found";
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
+    public const string IdempotencyKeyExpired = Base + "idempotency-key-expired";
     public const string InvalidState = Base + "invalid-state";
     public const string InvalidArgument = Base + "invalid-argument";
     public const string Forbidden = Base + "forbidden";

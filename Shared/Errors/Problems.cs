@@ -75,6 +75,35 @@ public static class Problems
             title: "Accommodation not found", type: ProblemTypes.AccommodationNotFound);
     }
 
+    /// <summary>
+    /// 422: an Idempotency-Key replayed after its retention window. Never a new booking and never silently the old one:
+    /// the detail says when and for what the key was used; <c>groupId</c> or <c>bookingId</c> and <c>usedAt</c> say it
+    /// to programs.
+    /// </summary>
+    public static IResult IdempotencyKeyExpired(string detail, Guid? groupId, Guid? bookingId, DateTimeOffset usedAt)
+    {
+        BookingMetrics.Problem(ProblemTypes.IdempotencyKeyExpired, StatusCodes.Status422UnprocessableEntity);
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "Idempotency key expired",
+            Type = ProblemTypes.IdempotencyKeyExpired,
+            Detail = detail,
+        };
+        if (groupId is { } group)
+        {
+            problem.Extensions["groupId"] = group;
+        }
+
+        if (bookingId is { } booking)
+        {
+            problem.Extensions["bookingId"] = booking;
+        }
+
+        problem.Extensions["usedAt"] = usedAt;
+        return TypedResults.Problem(problem);
+    }
+
     public static IResult BookingNotFound()
     {
         BookingMetrics.Problem(ProblemTypes.BookingNotFound, StatusCodes.Status404NotFound);

@@ -20,7 +20,11 @@ public static class BookingApi
         api.MapPost(Routes.Bookings, (HttpRequest request, CreateBookingHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
             .WithName("CreateBookingSecurely")
             .WithTags(Tags.Bookings)
-            .WithSummary("Hold one room for the signed-in guest")
+            .WithSummary("Hold one room, or a group of rooms, for the signed-in guest")
+            .WithDescription("One stay (201: the booking, Location /api/bookings/{id}) or `rooms`: 1 to 20 stays booked all or none " +
+                             "(201: {groupId, bookings}, Location /api/booking-groups/{id}). With an Idempotency-Key a retry gets the same " +
+                             "answer with `Idempotent-Replayed: true` and the bookings' current status; after the key's retention window " +
+                             "(24 h by default) 422 idempotency-key-expired.")
             // No .Accepts<>(): its content-type matcher would answer 415 itself, outside our problem types
             // and unlike the Functions host; the handler checks the media type. The body schema is added
             // to the OpenAPI document by the standalone host instead.
@@ -79,6 +83,8 @@ public static class BookingApi
             .WithSummary("Read a booking")
             .Produces<BookingResponse>()
             .WithBookingProblems();
+
+        api.MapBookingGroupApi();
 
         api.MapGetAndHead(Routes.Health, (HttpRequest request, HealthHandler handler, CancellationToken ct) => handler.HandleAsync(request, ct))
             .WithName("Health")

@@ -13,6 +13,9 @@ public static class Routes
     public const string BookingItem = "bookings/{id}/item";
     public const string BookingConfirm = "bookings/{id}/confirm";
     public const string BookingCancel = "bookings/{id}/cancel";
+    public const string BookingGroup = "booking-groups/{id}";
+    public const string BookingGroupConfirm = "booking-groups/{id}/confirm";
+    public const string BookingGroupCancel = "booking-groups/{id}/cancel";
     public const string Availability = "accommodations/{id}/availability";
     public const string OpenApiDocument = "openapi.json";
     public const string Health = "health";
@@ -37,6 +40,9 @@ public static class Routes
 
     /// <summary>The Location of a created booking: what GET <see cref="Booking"/> serves.</summary>
     public static Uri BookingLocation(Guid id) => new($"/{Prefix}/bookings/{id}", UriKind.Relative);
+
+    /// <summary>The Location of a created group booking: what GET <see cref="BookingGroup"/> serves.</summary>
+    public static Uri BookingGroupLocation(Guid id) => new($"/{Prefix}/booking-groups/{id}", UriKind.Relative);
 
     /// <summary>The Location of a created accommodation: what GET <see cref="Accommodation"/> serves.</summary>
     public static Uri AccommodationLocation(Guid id) => new($"/{Prefix}/accommodations/{id}", UriKind.Relative);

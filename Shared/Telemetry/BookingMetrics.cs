@@ -19,6 +19,8 @@ public static class BookingMetrics
     public const string AuditFindingsName = "booking.audit.findings";
     public const string AuditRunsName = "booking.audit.runs";
     public const string HoldsExpiredName = "booking.holds.expired";
+    public const string ReplaysName = "booking.idempotency.replays";
+    public const string LateConfirmationsName = "booking.confirmations.late";
 
     /// <summary>Tag on refusals and 503s: the problem type's last segment (fully-booked, validation, busy …).</summary>
     public const string ReasonTag = "reason";
@@ -35,8 +37,11 @@ public static class BookingMetrics
     /// <summary>Tag on audit findings: oversold_night, item_double_assigned, counter_drift.</summary>
     public const string IssueTag = "issue";
 
-    /// <summary>Tag on audit runs: clean, findings or failed.</summary>
+    /// <summary>Tag on audit runs: clean, findings or failed. On replays: replayed (answered again) or expired (key past its retention).</summary>
     public const string OutcomeTag = "outcome";
+
+    /// <summary>Tag on replays and late confirmations: booking (one room on its own) or group.</summary>
+    public const string KindTag = "kind";
 
     private const string ProblemTypePrefix = "urn:bookingfunctions:problem:";
 
@@ -66,7 +71,28 @@ public static class BookingMetrics
     private static readonly Counter<long> HoldsExpired = BookingTelemetry.Meter.CreateCounter<long>(
         HoldsExpiredName, "{booking}", "Stale holds released by the monitor's expire_stale_holds() calls.");
 
-    public static void BookingCreated() => BookingsCreated.Add(1);
+    private static readonly Counter<long> Replays = BookingTelemetry.Meter.CreateCounter<long>(
+        ReplaysName, "{request}", "Create requests whose Idempotency-Key had booked before, by kind and outcome (replayed: the stored answer again; expired: 422, the key is past its retention).");
+
+    private static readonly Counter<long> LateConfirmations = BookingTelemetry.Meter.CreateCounter<long>(
+        LateConfirmationsName, "{booking}", "Bookings confirmed after their hold had expired, their nights taken again, by kind (booking or group).");
+
+    /// <summary>Counts bookings answered 201 Created: one, or the rooms of a group.</summary>
+    public static void BookingCreated(int bookings = 1) => BookingsCreated.Add(bookings);
+
+    /// <param name="group">The request was a group.</param>
+    /// <param name="expired">The key was past its retention (answered 422) rather than replayed.</param>
+    public static void Replay(bool group, bool expired) => Replays.Add(1,
+        new KeyValuePair<string, object?>(KindTag, group ? "group" : "booking"),
+        new KeyValuePair<string, object?>(OutcomeTag, expired ? "expired" : "replayed"));
+
+    public static void LateConfirmed(int bookings, bool group)
+    {
+        if (bookings > 0)
+        {
+            LateConfirmations.Add(bookings, new KeyValuePair<string, object?>(KindTag, group ? "group" : "booking"));
+        }
+    }
 
     /// <summary>Counts a problem response by its type: 503s as unavailable, everything else as a refusal.</summary>
     public static void Problem(string problemType, int status)

@@ -57,6 +57,7 @@ await AnsiConsole.Progress()
             ("W6", HttpEndToEndWorkload.RunAsync),
             ("W7", ScaleOutWorkload.RunAsync),
             ("W8", ReadReplicaWorkload.RunAsync),
+            ("W9", GroupWorkload.RunAsync),
             ("W4", HistoryGrowthWorkload.RunAsync),
         ];
         foreach (var (_, workload) in product.Where(p => options.Runs(p.Id)))

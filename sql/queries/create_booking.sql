@@ -1,5 +1,5 @@
 -- One room of an accommodation, held for @HoldTtl, answered with the booking row in the same round trip;
--- the same (guest, idempotency key) returns the first booking. Aliases match BookingRow's properties.
+-- the same (guest, idempotency key) returns the first booking (Replayed: true). Aliases match BookingRow's properties.
 select id               as "Id",
        accommodation_id as "AccommodationId",
        guest_id         as "GuestId",
@@ -9,7 +9,8 @@ select id               as "Id",
        status           as "Status",
        hold_expires_at  as "HoldExpiresAt",
        item_id          as "ItemId",
-       created_at       as "CreatedAt"
+       created_at       as "CreatedAt",
+       replayed         as "Replayed"
   from create_booking_returning(
          p_accommodation_id => @AccommodationId,
          p_guest_id         => @GuestId,

@@ -1,5 +1,6 @@
--- Many booking requests in one transaction (BookingBatcher): one row per request, in request order; either
--- the booking (ErrorCode null) or the SQLSTATE and message the single call would have raised.
+-- Many booking requests in one transaction (BookingBatcher): one row per room, in request order; either
+-- the booking (ErrorCode null) or the SQLSTATE and message the single call would have raised. Rooms with the same
+-- @Groups number are one group (all or none, one guest and key); null = a booking on its own.
 -- Dapper splits each row at "Id" into the outcome and the BookingRow (null when refused).
 select ordinal          as "Ordinal",
        error_code       as "ErrorCode",
@@ -13,7 +14,9 @@ select ordinal          as "Ordinal",
        status           as "Status",
        hold_expires_at  as "HoldExpiresAt",
        item_id          as "ItemId",
-       created_at       as "CreatedAt"
+       created_at       as "CreatedAt",
+       group_id         as "GroupId",
+       replayed         as "Replayed"
   from create_bookings(
          p_accommodation_ids => @AccommodationIds,
          p_guest_ids         => @GuestIds,
@@ -22,4 +25,5 @@ select ordinal          as "Ordinal",
          p_guests            => @Guests,
          p_idempotency_keys  => @IdempotencyKeys,
          p_hold_ttl          => @HoldTtl,
-         p_status            => 'pending')
+         p_status            => 'pending',
+         p_groups            => @Groups)

@@ -8,6 +8,27 @@ begin;
 -- 202611300701_guest_bookings (its index goes with booking.bookings below)
 drop function if exists public.list_guest_bookings(text, integer, timestamptz, uuid);
 
+-- 202611300602_booking_groups (it replaced confirm_booking, create_booking_returning and my_create_booking: dropped below)
+drop function if exists public.cancel_booking_group(uuid, text);
+drop function if exists public.confirm_booking_group(uuid, text);
+drop function if exists public.get_booking_group(uuid, text);
+drop function if exists public.create_booking_group(text, uuid[], date[], date[], integer[], text, interval, text);
+drop function if exists public.confirm_booking_returning(uuid, text);
+drop function if exists booking.owned_group(uuid, text);
+drop function if exists booking.owned_booking(uuid, text);
+drop function if exists booking.confirm_all(uuid[]);
+
+-- 202611300601_booking_paths_groups (it replaced create_booking_with_atomic_lock and create_booking_placed: dropped below)
+drop function if exists public.create_bookings(uuid[], text[], date[], date[], integer[], text[], interval, text, integer[]);
+drop function if exists booking.place_accommodation(uuid);
+drop function if exists booking.replay_group(text, text, integer[], integer, uuid[], date[], date[], integer[]);
+drop function if exists booking.without_refused(uuid[], text[]);
+drop function if exists booking.group_refusals(integer[], integer[], text[], text[], text[], text[]);
+
+-- 202611300600_booking_groups_schema (bookings.group_id goes with the bookings table)
+alter table if exists booking.bookings drop column if exists group_id;
+drop table if exists booking.booking_groups;
+
 -- 202611300505_inventory_grants: privileges go with the functions below.
 
 -- 202611300504_booking_paths_inventory (it replaced request_problem, create_booking_with_atomic_lock, create_bookings,

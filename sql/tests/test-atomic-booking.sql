@@ -130,20 +130,26 @@ select pg_temp.expect_sqlstate(
   'BK007', 'the same key for a different stay is refused');
 
 -- ---------------------------------------------------------------------------------------------
-\echo '# holds expire, cancel releases, an expired hold cannot be confirmed (KNOWN-DEFECTS 6, 8)'
+\echo '# holds expire, cancel releases, a late confirmation keeps a free room and is refused a taken one (KNOWN-DEFECTS 6, 8)'
 -- time passes: the hold on the single room in 20..22 runs out
 update booking.bookings set hold_expires_at = now() - interval '1 second' where id = pg_temp.id('s1');
 select pg_temp.expect(check_availability_with_lock(pg_temp.id('single'), current_date + 20, current_date + 22) = 1,
   'an expired hold no longer counts');
-select pg_temp.expect_sqlstate(format('select confirm_booking(%L)', pg_temp.id('s1')),
-  'BK005', 'confirming an expired hold is refused');
 insert into t_ids select 's3', create_booking_with_atomic_lock(pg_temp.id('single'), 'guest-s3', current_date + 21, current_date + 22);
 select pg_temp.expect((select status::text from booking.bookings where id = pg_temp.id('s1')) = 'expired',
   'the next booker releases the stale hold in its own transaction');
+select pg_temp.expect_sqlstate(format('select confirm_booking(%L)', pg_temp.id('s1')),
+  'BK005', 'confirming an expired hold whose room was taken is refused');
 select pg_temp.expect(confirm_booking(pg_temp.id('s3')) = 'confirmed', 'a live hold can be confirmed');
 select pg_temp.expect(cancel_booking(pg_temp.id('s3')) = 'cancelled', 'a confirmed booking can be cancelled');
 select pg_temp.expect(check_availability_with_lock(pg_temp.id('single'), current_date + 21, current_date + 22) = 1,
   'cancelling gives the night back');
+select pg_temp.expect(confirm_booking(pg_temp.id('s1')) = 'confirmed',
+  'a late payment for a released hold whose room is free again keeps the room');
+select pg_temp.expect(check_availability_with_lock(pg_temp.id('single'), current_date + 20, current_date + 22) = 0,
+  'the late confirmation took its nights again');
+select pg_temp.expect((select (detail ->> 'late')::boolean from booking.booking_events
+                        where booking_id = pg_temp.id('s1') and event = 'confirmed'), 'the event log says it was late');
 update booking.bookings set hold_expires_at = now() - interval '1 second' where id = pg_temp.id('s2');
 select pg_temp.expect(expire_stale_holds() >= 1, 'expire_stale_holds releases stale holds');
 select pg_temp.audit_is_empty('after expiry and cancellation');

@@ -44,6 +44,10 @@ internal static class Api
         guests,
     };
 
+    /// <summary>A group body: <c>{"rooms": [{accommodationId, checkIn, checkOut, guests}, …]}</c>.</summary>
+    public static object GroupBody(params (Guid Accommodation, DateOnly CheckIn, DateOnly CheckOut)[] rooms) =>
+        new { rooms = rooms.Select(r => BookingBody(r.Accommodation, r.CheckIn, r.CheckOut, guests: 1)).ToArray() };
+
     public static async Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string path, string? token = null,
         object? body = null, string? idempotencyKey = null)
     {

@@ -69,6 +69,29 @@ internal static class Arrange
             cancellationToken: ct));
     }
 
+    public static async Task<string> NameAsync(TestDatabase db, Guid accommodationId, CancellationToken ct)
+    {
+        await using var connection = await db.Admin.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "select name from booking.accommodations where id = @accommodationId", new { accommodationId }, cancellationToken: ct)) ?? "missing";
+    }
+
+    /// <summary>
+    /// Moves a booking's making (and its group's) into the past, as if its Idempotency-Key had been used that long ago:
+    /// the replay window is judged from created_at.
+    /// </summary>
+    public static async Task AgeAsync(TestDatabase db, Guid bookingId, TimeSpan age, CancellationToken ct)
+    {
+        await using var connection = await db.Admin.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            update booking.booking_groups set created_at = created_at - @age
+             where id = (select group_id from booking.bookings where id = @bookingId);
+            update booking.bookings set created_at = created_at - @age
+             where id = @bookingId or group_id = (select group_id from booking.bookings where id = @bookingId);
+            """, new { bookingId, age }, cancellationToken: ct));
+    }
+
     /// <summary>Rows of the audit; empty when every invariant holds.</summary>
     public static async Task<IReadOnlyList<string>> DoubleBookingsAsync(TestDatabase db, CancellationToken ct)
     {

@@ -15,6 +15,9 @@ public sealed class ConfigurationTests
         { "Booking:Auth:Authority", "https://login.example/tenant/v2.0" },
         { "Booking:HoldTtl", "2.00:00:00" },
         { "Booking:MaxRequestBodyBytes", "0" },
+        // a key must replay at least for as long as its hold lasts, and is not kept replaying for years
+        { "Booking:IdempotencyKeyRetention", "00:10:00" },
+        { "Booking:IdempotencyKeyRetention", "400.00:00:00" },
         { "DoubleBookingMonitorSchedule", "*/5 * * * *" },
     };
 

@@ -54,24 +54,38 @@ public sealed class CrossOriginTests(ApiHostFixture host) : IClassFixture<ApiHos
     }
 
     [Fact]
-    public async Task A_cross_origin_booking_exposes_Location_to_the_browser()
+    public async Task A_cross_origin_booking_and_its_replay_expose_Location_and_Idempotent_Replayed_to_the_browser()
     {
         var ct = TestContext.Current.CancellationToken;
         var accommodation = await Arrange.AccommodationAsync(host.Database, rooms: 2, ct: ct);
         var (checkIn, checkOut) = Arrange.Stay();
-        using var request = Api.Request(HttpMethod.Post, "/api/bookings", TestTokens.For(TestTokens.NewGuest()),
-            Api.BookingBody(accommodation, checkIn, checkOut));
-        request.Headers.Add("Origin", ApiHostFixture.AllowedOrigin);
+        var token = TestTokens.For(TestTokens.NewGuest());
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Booking()
+        {
+            var request = Api.Request(HttpMethod.Post, "/api/bookings", token, Api.BookingBody(accommodation, checkIn, checkOut), key);
+            request.Headers.Add("Origin", ApiHostFixture.AllowedOrigin);
+            return request;
+        }
 
         // Act
-        using var response = await host.Client.SendAsync(request, ct);
+        using var first = Booking();
+        using var response = await host.Client.SendAsync(first, ct);
+        using var second = Booking();
+        using var replay = await host.Client.SendAsync(second, ct);
 
         // Assert
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (response.StatusCode, replay.StatusCode));
         Assert.Equal(ApiHostFixture.AllowedOrigin, Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
-        var exposed = string.Join(',', response.Headers.GetValues("Access-Control-Expose-Headers")).ToUpperInvariant();
-        Assert.Contains("LOCATION", exposed, StringComparison.Ordinal);
-        Assert.Contains("RETRY-AFTER", exposed, StringComparison.Ordinal);
+        foreach (var answer in new[] { response, replay })
+        {
+            var exposed = string.Join(',', answer.Headers.GetValues("Access-Control-Expose-Headers")).ToUpperInvariant();
+            Assert.Contains("LOCATION", exposed, StringComparison.Ordinal);
+            Assert.Contains("RETRY-AFTER", exposed, StringComparison.Ordinal);
+            Assert.Contains("IDEMPOTENT-REPLAYED", exposed, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["true"], replay.Headers.GetValues("Idempotent-Replayed"));
     }
 
     public static TheoryData<string[], bool> BadPolicies() => new()

@@ -59,11 +59,15 @@ public abstract class LifecycleTests<TFixture>(TFixture host) : IClassFixture<TF
     }
 
     [Fact]
-    public async Task An_expired_hold_can_be_neither_confirmed_nor_given_a_room_and_reads_as_expired()
+    public async Task An_expired_hold_whose_room_another_guest_took_can_be_neither_confirmed_nor_given_a_room_and_reads_as_expired()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (booking, token, _) = await HoldAsync();
+        var (booking, token, accommodation) = await HoldAsync(rooms: 1, items: 1);
         await Arrange.ExpireHoldAsync(host.Database, booking, ct);
+        var (checkIn, checkOut) = Arrange.Stay();
+        using var taken = await host.Client.SendAsync(HttpMethod.Post, "/api/bookings", TestTokens.For(TestTokens.NewGuest()),
+            Api.BookingBody(accommodation, checkIn, checkOut));
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
 
         // Act
         using var confirm = await host.Client.SendAsync(HttpMethod.Post, $"/api/bookings/{booking}/confirm", token);

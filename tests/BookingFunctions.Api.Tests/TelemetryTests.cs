@@ -41,7 +41,7 @@ public sealed class TelemetryTests(DatabaseFixture fixture) : IClassFixture<Data
         var bobToken = TestTokens.For(bob);
         var key = $"key-{Guid.NewGuid():N}";
 
-        // Act: 4 bookings created, 7 refusals of 7 kinds, 1 busy 503, then one audit run
+        // Act: 5 bookings created, 7 refusals of 7 kinds, 1 busy 503, then one audit run
         using var created = await client.SendAsync(HttpMethod.Post, "/api/bookings", aliceToken, Api.BookingBody(single, checkIn, checkOut));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var heldBooking = (await created.ReadAsync<BookingDto>()).Id;
@@ -81,7 +81,13 @@ public sealed class TelemetryTests(DatabaseFixture fixture) : IClassFixture<Data
             await anonymous.AssertProblemAsync(401, Errors.ProblemTypes.Unauthenticated);
         }
 
+        // alice's hold runs out and bob takes the room (releasing her hold), so her confirmation comes too late
         await Arrange.ExpireHoldAsync(db, heldBooking, ct);
+        using (var taken = await client.SendAsync(HttpMethod.Post, "/api/bookings", bobToken, Api.BookingBody(single, checkIn, checkOut)))
+        {
+            Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        }
+
         using (var expired = await client.SendAsync(HttpMethod.Post, $"/api/bookings/{heldBooking}/confirm", aliceToken))
         {
             await expired.AssertProblemAsync(409, Errors.ProblemTypes.HoldExpired);
@@ -105,10 +111,15 @@ public sealed class TelemetryTests(DatabaseFixture fixture) : IClassFixture<Data
             await transaction.RollbackAsync(ct);
         }
 
+        Guid lapsing;
         using (var last = await client.SendAsync(HttpMethod.Post, "/api/bookings", bobToken, Api.BookingBody(roomy, busyNight, busyNight.AddDays(1))))
         {
             Assert.Equal(HttpStatusCode.Created, last.StatusCode);
+            lapsing = (await last.ReadAsync<BookingDto>()).Id;
         }
+
+        // a hold nobody meets again: the monitor's expiry releases it
+        await Arrange.ExpireHoldAsync(db, lapsing, ct);
 
         // one counter drift for the audit to find, and the backdated hold for it to release
         await using (var admin = await db.Admin.OpenConnectionAsync(ct))
@@ -127,7 +138,7 @@ public sealed class TelemetryTests(DatabaseFixture fixture) : IClassFixture<Data
         // Assert: the counts
         Assert.Equal(1, report.ExpiredHolds);
         Assert.Single(report.Findings);
-        Assert.Equal(4, Sum(metrics, BookingMetrics.BookingsCreatedName));
+        Assert.Equal(5, Sum(metrics, BookingMetrics.BookingsCreatedName));
         foreach (var reason in new[] { "fully-booked", "validation", "idempotency-key-reused", "accommodation-not-found", "booking-not-found",
                      "unauthenticated", "hold-expired" })
         {
@@ -141,14 +152,14 @@ public sealed class TelemetryTests(DatabaseFixture fixture) : IClassFixture<Data
         Assert.Equal(1, Sum(metrics, BookingMetrics.AuditRunsName, (BookingMetrics.OutcomeTag, AuditRun.FoundViolations)));
         Assert.Equal(1, Sum(metrics, BookingMetrics.HoldsExpiredName));
 
-        // 7 create requests reached the booking batcher one at a time (sequential: batches of one), 1 availability question
-        Assert.Equal((7, 7.0), Histogram(metrics, BookingMetrics.BatchSizeName, (BookingMetrics.BatcherTag, "booking")));
+        // 8 create requests reached the booking batcher one at a time (sequential: batches of one), 1 availability question
+        Assert.Equal((8, 8.0), Histogram(metrics, BookingMetrics.BatchSizeName, (BookingMetrics.BatcherTag, "booking")));
         Assert.Equal((1, 1.0), Histogram(metrics, BookingMetrics.BatchSizeName, (BookingMetrics.BatcherTag, "availability")));
 
         // one span and one duration per database call, named for its SQL function
         var calls = new Dictionary<string, int>(StringComparer.Ordinal)
         {
-            [DatabaseFunctions.CreateBooking] = 7,
+            [DatabaseFunctions.CreateBooking] = 8,
             [DatabaseFunctions.CheckAvailability] = 1,
             [DatabaseFunctions.GetBooking] = 1,
             [DatabaseFunctions.ConfirmBooking] = 1,
@@ -182,6 +193,82 @@ public sealed class TelemetryTests(DatabaseFixture fixture) : IClassFixture<Data
         Assert.NotEmpty(databaseTags);
         Assert.All(arguments, value => Assert.DoesNotContain(databaseTags, t => t.Contains(value, StringComparison.Ordinal)));
         Assert.All(personal, value => Assert.DoesNotContain(everyTag, t => t.Contains(value, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Replays_expired_keys_and_late_confirmations_are_counted_by_kind_and_outcome()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var db = fixture.Database;
+        await using var host = await TelemetryHost.StartAsync(db, ct);
+        var client = host.Client;
+        var accommodation = await Arrange.AccommodationAsync(db, rooms: 10, ct: ct);
+        var (checkIn, checkOut) = Arrange.Stay(70);
+        var token = TestTokens.For(TestTokens.NewGuest());
+        var singleKey = Guid.NewGuid().ToString();
+        var groupKey = Guid.NewGuid().ToString();
+        var single = Api.BookingBody(accommodation, checkIn, checkOut);
+        var group = Api.GroupBody((accommodation, checkIn, checkOut), (accommodation, checkIn, checkOut));
+
+        // Act: a booking and a group, each replayed once; the group's key replayed again after its window; then a lapsed
+        // booking and a lapsed group of two confirmed late
+        Guid booking;
+        using (var created = await client.SendAsync(HttpMethod.Post, "/api/bookings", token, single, singleKey))
+        {
+            booking = (await created.ReadAsync<BookingDto>()).Id;
+        }
+
+        using (var replay = await client.SendAsync(HttpMethod.Post, "/api/bookings", token, single, singleKey))
+        {
+            Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        }
+
+        BookingGroupDto booked;
+        using (var created = await client.SendAsync(HttpMethod.Post, "/api/bookings", token, group, groupKey))
+        {
+            booked = await created.ReadAsync<BookingGroupDto>();
+        }
+
+        using (var replay = await client.SendAsync(HttpMethod.Post, "/api/bookings", token, group, groupKey))
+        {
+            Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        }
+
+        await Arrange.AgeAsync(db, booked.Bookings[0].Id, TimeSpan.FromDays(2), ct);
+        using (var expired = await client.SendAsync(HttpMethod.Post, "/api/bookings", token, group, groupKey))
+        {
+            await expired.AssertProblemAsync(422, Errors.ProblemTypes.IdempotencyKeyExpired);
+        }
+
+        await Arrange.ExpireHoldAsync(db, booking, ct);
+        using (var late = await client.SendAsync(HttpMethod.Post, $"/api/bookings/{booking}/confirm", token))
+        {
+            Assert.True((await late.ReadAsync<BookingDto>()).LateConfirmation);
+        }
+
+        foreach (var member in booked.Bookings)
+        {
+            await Arrange.ExpireHoldAsync(db, member.Id, ct);
+        }
+
+        using (var late = await client.SendAsync(HttpMethod.Post, $"/api/booking-groups/{booked.GroupId}/confirm", token))
+        {
+            Assert.All((await late.ReadAsync<BookingGroupDto>()).Bookings, b => Assert.True(b.LateConfirmation));
+        }
+
+        var metrics = host.CollectMetrics();
+
+        // Assert
+        Assert.Equal(1, Sum(metrics, BookingMetrics.ReplaysName, (BookingMetrics.KindTag, "booking"), (BookingMetrics.OutcomeTag, "replayed")));
+        Assert.Equal(1, Sum(metrics, BookingMetrics.ReplaysName, (BookingMetrics.KindTag, "group"), (BookingMetrics.OutcomeTag, "replayed")));
+        Assert.Equal(1, Sum(metrics, BookingMetrics.ReplaysName, (BookingMetrics.KindTag, "group"), (BookingMetrics.OutcomeTag, "expired")));
+        Assert.Equal(3, Sum(metrics, BookingMetrics.ReplaysName));
+        Assert.Equal(1, Sum(metrics, BookingMetrics.LateConfirmationsName, (BookingMetrics.KindTag, "booking")));
+        Assert.Equal(2, Sum(metrics, BookingMetrics.LateConfirmationsName, (BookingMetrics.KindTag, "group")));
+        // 201s: the booking twice, the group's two rooms twice; the expired replay is a refusal
+        Assert.Equal(6, Sum(metrics, BookingMetrics.BookingsCreatedName));
+        Assert.Equal(1, Sum(metrics, BookingMetrics.RequestsRefusedName, (BookingMetrics.ReasonTag, "idempotency-key-expired")));
+        Assert.Equal(1, Sum(metrics, BookingMetrics.RequestsRefusedName));
     }
 
     private static IEnumerable<string> SpanTags(System.Diagnostics.Activity span) =>

@@ -48,7 +48,9 @@ internal static class Api
 
 /// <summary>The booking as a client reads it (independent of the server's record type on purpose).</summary>
 internal sealed record BookingDto(Guid Id, Guid AccommodationId, string GuestId, DateOnly CheckIn, DateOnly CheckOut, int Guests,
-    string Status, DateTimeOffset? HoldExpiresAt, Guid? ItemId, DateTimeOffset CreatedAt);
+    string Status, DateTimeOffset? HoldExpiresAt, Guid? ItemId, DateTimeOffset CreatedAt, bool? LateConfirmation = null);
+
+internal sealed record BookingGroupDto(Guid GroupId, IReadOnlyList<BookingDto> Bookings);
 
 internal sealed record AvailabilityDto(int? Available, bool Unlimited);
 

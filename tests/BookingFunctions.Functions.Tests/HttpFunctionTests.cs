@@ -210,6 +210,54 @@ public sealed class HttpFunctionTests(WorkerFixture worker)
     }
 
     [Fact]
+    public async Task CreateBookingSecurely_books_a_group_that_GetBookingGroup_serves_and_the_group_functions_confirm_and_cancel()
+    {
+        var accommodation = await Arrange.AccommodationAsync(Db, rooms: 3);
+        var other = await Arrange.AccommodationAsync(Db, rooms: 3);
+        var (checkIn, checkOut) = Arrange.Stay();
+        var guest = TestTokens.NewGuest();
+        var token = TestTokens.For(guest);
+        var key = Guid.NewGuid().ToString();
+        var body = new
+        {
+            rooms = new[]
+            {
+                new { accommodationId = accommodation, checkIn = Api.Date(checkIn), checkOut = Api.Date(checkOut), guests = 1 },
+                new { accommodationId = other, checkIn = Api.Date(checkIn), checkOut = Api.Date(checkOut), guests = 2 },
+            },
+        };
+
+        // Act
+        using var created = await worker.SendAsync(HttpMethod.Post, "/api/bookings", token, Api.Body(body), idempotencyKey: key);
+        using var replay = await worker.SendAsync(HttpMethod.Post, "/api/bookings", token, Api.Body(body), idempotencyKey: key);
+        var location = created.Response.Headers.Location!.OriginalString;
+        using var read = await worker.SendAsync(HttpMethod.Get, location, token);
+        using var head = await worker.SendAsync(HttpMethod.Head, location, token);
+        using var stranger = await worker.SendAsync(HttpMethod.Get, location, TestTokens.For(TestTokens.NewGuest()));
+        using var confirmed = await worker.SendAsync(HttpMethod.Post, $"{location}/confirm", token);
+        using var cancelled = await worker.SendAsync(HttpMethod.Post, $"{location}/cancel", token);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, created.Response.StatusCode);
+        var group = await created.ReadAsync<BookingGroupDto>();
+        Assert.Equal($"/api/booking-groups/{group.GroupId}", location);
+        Assert.Equal(new[] { (accommodation, 1), (other, 2) }, group.Bookings.Select(b => (b.AccommodationId, b.Guests)));
+        Assert.All(group.Bookings, b => Assert.Equal((guest, "pending"), (b.GuestId, b.Status)));
+        Assert.False(created.Response.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(["true"], replay.Response.Headers.GetValues("Idempotent-Replayed"));
+        Assert.Equal(group.Bookings.OrderBy(b => b.Id), (await replay.ReadAsync<BookingGroupDto>()).Bookings.OrderBy(b => b.Id));
+        var served = await read.ReadAsync<BookingGroupDto>();
+        Assert.Equal(group.GroupId, served.GroupId);
+        Assert.Equal(group.Bookings.OrderBy(b => b.Id), served.Bookings.OrderBy(b => b.Id));
+        Assert.Equal(HttpStatusCode.OK, head.Response.StatusCode);
+        Assert.Empty(await head.Response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        await stranger.AssertProblemAsync(404, ProblemTypes.BookingNotFound);
+        Assert.All((await confirmed.ReadAsync<BookingGroupDto>()).Bookings, b => Assert.Equal("confirmed", b.Status));
+        Assert.All((await cancelled.ReadAsync<BookingGroupDto>()).Bookings, b => Assert.Equal("cancelled", b.Status));
+        Assert.Equal((1, 1), (await Arrange.BookingCountAsync(Db, accommodation), await Arrange.BookingCountAsync(Db, other)));
+    }
+
+    [Fact]
     public async Task Booking_functions_answer_401_without_a_token_and_404_for_another_guests_booking()
     {
         var accommodation = await Arrange.AccommodationAsync(Db, rooms: 2, items: 2);

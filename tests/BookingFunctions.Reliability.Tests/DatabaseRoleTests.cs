@@ -130,9 +130,10 @@ public sealed class DatabaseRoleTests(DatabaseFixture fixture) : IClassFixture<D
         Assert.Empty(unpinned);
         Assert.Equal(
             ["accommodation_calendar", "accommodation_night_bookings", "add_accommodation_item", "add_closure",
-             "assign_accommodation_item_atomically", "booking_schema_version", "cancel_booking", "check_availability_many",
-             "check_availability_with_lock", "check_for_double_bookings", "confirm_booking", "create_accommodation", "create_booking_returning",
-             "create_booking_with_atomic_lock", "create_bookings", "expire_stale_holds", "get_accommodation", "get_booking",
+             "assign_accommodation_item_atomically", "booking_schema_version", "cancel_booking", "cancel_booking_group", "check_availability_many",
+             "check_availability_with_lock", "check_for_double_bookings", "confirm_booking", "confirm_booking_group", "confirm_booking_returning",
+             "create_accommodation", "create_booking_group", "create_booking_returning",
+             "create_booking_with_atomic_lock", "create_bookings", "expire_stale_holds", "get_accommodation", "get_booking", "get_booking_group",
              "list_accommodation_items", "list_accommodations", "list_closures", "list_guest_bookings", "remove_closure", "search_availability",
              "set_item_retirement", "update_accommodation"],
             callable);

@@ -1,0 +1,14 @@
+-- Confirms every booking of a group, all or none; Late: that booking's hold had expired and its room was taken again.
+select group_id         as "GroupId",
+       id               as "Id",
+       accommodation_id as "AccommodationId",
+       guest_id         as "GuestId",
+       check_in         as "CheckIn",
+       check_out        as "CheckOut",
+       guests           as "Guests",
+       status           as "Status",
+       hold_expires_at  as "HoldExpiresAt",
+       item_id          as "ItemId",
+       created_at       as "CreatedAt",
+       late             as "Late"
+  from confirm_booking_group(@GroupId, @GuestId)
