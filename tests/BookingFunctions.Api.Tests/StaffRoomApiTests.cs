@@ -255,11 +255,8 @@ public sealed class StaffRoomApiTests(ApiHostFixture host) : IClassFixture<ApiHo
     }
 
     /// <summary>
-    /// Fails today (11–20 item_moved events): booking.plan_rooms re-plans every stay that has not started in
-    /// (check-in, check-out, id) order and gives a stay without a room the first free room — which may be the current
-    /// room of a stay processed after it, so that one moves, and the next, although free rooms remain. The SQL side is
-    /// the coordinator's (sql/migrations are not edited on this branch); remove Skip when plan_rooms keeps the rooms
-    /// bookings hold whenever a free room serves.
+    /// booking.plan_rooms re-plans the stays that have not started on every booking while a room retires later; it
+    /// keeps the room a stay holds whenever that room still serves, so a new booking takes a free room and moves none.
     /// </summary>
     [Fact]
     public async Task While_a_room_retires_later_a_new_booking_moves_no_held_room_when_free_rooms_remain()

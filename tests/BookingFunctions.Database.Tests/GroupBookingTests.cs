@@ -51,7 +51,7 @@ public sealed class GroupBookingTests(DatabaseFixture fixture) : IClassFixture<D
         PostgresException? refusal = null;
         try
         {
-            await Group.CreateAsync(_db.App, "family", [new(doubles, d, d.AddDays(3)), new(suite, d, d.AddDays(3))], ct, idempotencyKey: "k");
+            await Group.CreateAsync(_db.App, "refused-family", [new(doubles, d, d.AddDays(3)), new(suite, d, d.AddDays(3))], ct, idempotencyKey: "k");
         }
         catch (PostgresException e)
         {
@@ -62,7 +62,7 @@ public sealed class GroupBookingTests(DatabaseFixture fixture) : IClassFixture<D
         Assert.Equal(SqlState.FullyBooked, refusal?.SqlState);
         Assert.Equal($"{suiteName}: The only room is taken on {d.AddDays(1):yyyy-MM-dd}.", refusal!.MessageText);
         Assert.Equal(before, await Inventory.CountAsync(_db.Admin, "select count(*) from booking.bookings", ct));
-        Assert.Equal(0, await Inventory.CountAsync(_db.Admin, "select count(*) from booking.booking_groups where guest_id = 'family'", ct));
+        Assert.Equal(0, await Inventory.CountAsync(_db.Admin, "select count(*) from booking.booking_groups where guest_id = 'refused-family'", ct));
         Assert.Equal(3, await Booking.AvailabilityAsync(_db.App, doubles, d, d.AddDays(3), ct));
     }
 
