@@ -864,7 +864,9 @@ begin
           select b.check_in, b.check_out
             from booking.bookings b
            where b.accommodation_id = r.acc and b.status = 'pending' and b.hold_expires_at <= v_now
-             and b.check_in < r.cout and b.check_out > r.cin)
+             -- "+ 0": the stale holds come from bookings_pending_by_accommodation, never from
+             -- bookings_live_by_check_out (every live booking ending after the check-in, on a hot property)
+             and b.check_in < r.cout and b.check_out + 0 > r.cin)
         select min(case when n.closed then 0
                         else n.capacity - n.reserved
                              + (select count(*) from stale s where s.check_in <= n.night and s.check_out > n.night)::integer
