@@ -14,6 +14,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private long _loggedErrors;
+    private readonly List<string> _firstError = [];
 
     private HostProcess(Process process, StreamWriter log, Uri baseAddress)
     {
@@ -30,6 +31,18 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>Lines the host logged at Error or above ("fail:"/"crit:"): an unhandled exception, i.e. a 500, logs one.</summary>
     public long LoggedErrors => Interlocked.Read(ref _loggedErrors);
+
+    /// <summary>The first error the host logged: its "fail:" line and the message lines after it (the report names it).</summary>
+    public string? FirstError
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _firstError.Count == 0 ? null : string.Join(" ", _firstError.Select(l => l.Trim()));
+            }
+        }
+    }
 
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string logFile, CancellationToken ct)
     {
@@ -48,6 +61,10 @@ public sealed class HostProcess : IAsyncDisposable
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        // Each process stands in for one Functions instance, and the isolated worker (Microsoft.NET.Sdk) runs with
+        // workstation GC; the standalone host (Microsoft.NET.Sdk.Web) defaults to server GC, whose per-core heaps and
+        // spinning GC threads, times 16 processes on the same cores, would measure that setting instead of the pooler.
+        info.Environment["DOTNET_gcServer"] = "0";
         // Error and above only: the host logs a warning per 503, which would measure the log pipe instead
         info.Environment["Logging__LogLevel__Default"] = "Error";
         info.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Error";
@@ -101,7 +118,8 @@ public sealed class HostProcess : IAsyncDisposable
             return;
         }
 
-        if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+        var error = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
+        if (error)
         {
             Interlocked.Increment(ref _loggedErrors);
         }
@@ -109,6 +127,11 @@ public sealed class HostProcess : IAsyncDisposable
         lock (_log)
         {
             _log.WriteLine(line);
+            // the console logger writes the category on the "fail:" line and the message on the next ones
+            if ((error && _firstError.Count == 0) || (_firstError.Count is > 0 and < 3))
+            {
+                _firstError.Add(line);
+            }
         }
     }
 

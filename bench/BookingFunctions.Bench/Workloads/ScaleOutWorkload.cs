@@ -207,7 +207,7 @@ public static class ScaleOutWorkload
             var loggedErrors = hosts.Sum(h => h.LoggedErrors);
             c.Add(new ResultRow(phase.Id, phase.Label, Ceiling.None, m, audit.Issues, audit.Oversells,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"one iteration = POST booking + GET availability; Max Pool Size {phase.PoolSize} per process, Timeout 5 s{(phase.ThroughPooler ? ", No Reset On Close" : "")}, otherwise the app's defaults (no auto-prepare); server connections of the app at most {connections.Max} (sampled every 100 ms); answers: {answers.Summary}; slowest non-success answer {answers.SlowestFailureMs} ms, answers slower than {HangBound.TotalSeconds:0} s: {answers.Slow}; errors logged by the hosts: {loggedErrors}; audit {audit.Summary}")));
+                    $"one iteration = POST booking + GET availability; Max Pool Size {phase.PoolSize} per process, Timeout 5 s{(phase.ThroughPooler ? ", No Reset On Close" : "")}, otherwise the app's defaults (no auto-prepare); server connections of the app at most {connections.Max} (sampled every 100 ms); answers: {answers.Summary}; slowest non-success answer {answers.SlowestFailureMs} ms, answers slower than {HangBound.TotalSeconds:0} s: {answers.Slow}; errors logged by the hosts: {loggedErrors}{FirstError(hosts)}; audit {audit.Summary}")));
             c.ScaleOut[c.ResultKey(phase.Id)] = new ScaleOutResult(connections.Max, answers.Slow, answers.SlowestFailureMs, loggedErrors, answers.Failures);
         }
         finally
@@ -220,6 +220,9 @@ public static class ScaleOutWorkload
             await Task.WhenAll(hosts.Select(h => h.DisposeAsync().AsTask()));
         }
     }
+
+    private static string FirstError(List<HostProcess> hosts) =>
+        hosts.Select(h => h.FirstError).FirstOrDefault(e => e is not null) is { } first ? $" (the first: {first})" : "";
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
