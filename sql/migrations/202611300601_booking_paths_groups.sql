@@ -624,7 +624,9 @@ begin
     v_cap[i] := v_known_cap[j];
     v_ids[i] := gen_random_uuid();
   end loop;
-  select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+  if p_groups is not null then -- without groups it changes nothing: no statement per step on the hot path
+    select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+  end if;
   v_ids := booking.without_refused(v_ids, v_code);
 
   -- One snapshot: per request, how many night rows are missing, the first full and the first closed night, and
@@ -700,7 +702,9 @@ begin
       continue;
     end if;
   end loop;
-  select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+  if p_groups is not null then -- without groups it changes nothing: no statement per step on the hot path
+    select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+  end if;
   v_ids := booking.without_refused(v_ids, v_code);
   for i in 1 .. v_n loop
     if v_ids[i] is not null and v_cap[i] is not null then
@@ -739,7 +743,9 @@ begin
       v_ids[i] := null;
     end if;
   end loop;
-  select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+  if p_groups is not null then -- without groups it changes nothing: no statement per step on the hot path
+    select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+  end if;
   v_ids := booking.without_refused(v_ids, v_code);
 
   -- Groups: one row each, its key the group's. A key that booked a group before: that group is the answer (a replay)
@@ -822,7 +828,9 @@ begin
       v_msg[i] := booking.closed_message(v_first);
     end if;
   end loop;
-  select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+  if p_groups is not null then -- without groups it changes nothing: no statement per step on the hot path
+    select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+  end if;
 
   -- Every night row the new bookings and the stale holds cover, sorted and distinct, then locked in that
   -- (accommodation, night) order. Joined from an array, the lock query probes the primary key per night once
@@ -926,7 +934,9 @@ begin
         v_delta := v_try;
       end if;
     end loop;
-    select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+    if p_groups is not null then -- without groups it changes nothing: no statement per step on the hot path
+      select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
+    end if;
 
     update booking.night_inventory n
        set reserved = n.reserved + d.delta
