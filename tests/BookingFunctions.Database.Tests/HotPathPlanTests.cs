@@ -71,13 +71,8 @@ public sealed class HotPathPlanTests(DatabaseFixture fixture) : IClassFixture<Da
         }
 
         Assert.Empty(withJit);
-        Assert.True(await CountAsync(connection, "select count(*) from pg_catalog.pg_proc where proname = 'create_bookings' and proconfig @> array['jit=off']", ct) > 0);
-    }
-
-    private static async Task<long> CountAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(await Inventory.CountAsync(_db.Admin,
+            "select count(*) from pg_catalog.pg_proc where proname = 'create_bookings' and proconfig @> array['jit=off']", ct) > 0);
     }
 
     private async Task SeedLiveHoldsAsync(Guid hotel, CancellationToken ct)
