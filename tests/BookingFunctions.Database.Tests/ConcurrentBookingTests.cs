@@ -75,7 +75,8 @@ public abstract class ConcurrentBookingTests<TFixture>(TFixture fixture) : IClas
         var perClient = await Race.RunAsync(_db.App, 64, async client =>
         {
             var random = new Random(seed + client);
-            var (booked, full, other) = (0, 0, 0);
+            var (booked, full, busy) = (0, 0, 0);
+            var unexpected = new List<string>();
             while (DateTime.UtcNow < until)
             {
                 var checkIn = Booking.Night(1 + random.Next(60));
@@ -86,18 +87,24 @@ public abstract class ConcurrentBookingTests<TFixture>(TFixture fixture) : IClas
                 {
                     case null: booked++; break;
                     case SqlState.FullyBooked: full++; break;
-                    default: other++; TestContext.Current.SendDiagnosticMessage($"unexpected {state}"); break;
+                    // The documented "busy, retry" answer: a night stayed locked past the function's lock_timeout, which
+                    // a slow, loaded machine reaches with 64 callers on one hotel. It is not a deadlock and writes nothing.
+                    case SqlState.LockTimeout: busy++; break;
+                    default: unexpected.Add(state); break;
                 }
             }
 
-            return (booked, full, other);
+            return (booked, full, busy, unexpected);
         }, ct);
 
         // Assert
         Assert.All(perClient, o => Assert.Null(o.SqlState));
-        Assert.Equal(0, perClient.Sum(o => o.Value!.Value.other));
-        Assert.True(perClient.Sum(o => o.Value!.Value.booked) > rooms, "the load must actually book");
-        Assert.True(perClient.Sum(o => o.Value!.Value.full) > 0, "the load must actually hit full nights");
+        var results = perClient.Select(o => o.Value!.Value).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"seed {seed}: booked {results.Sum(r => r.booked)}, full {results.Sum(r => r.full)}, busy {results.Sum(r => r.busy)}");
+        Assert.Empty(results.SelectMany(r => r.unexpected));
+        Assert.True(results.Sum(r => r.booked) > rooms, "the load must actually book");
+        Assert.True(results.Sum(r => r.full) > 0, "the load must actually hit full nights");
         Assert.Equal(0, await Inventory.CountAsync(_db.Admin,
             $"select deadlocks from pg_stat_database where datname = '{_db.Name}'", ct));
         Assert.Equal(0, await Inventory.CountAsync(_db.Admin,
