@@ -200,6 +200,7 @@ public sealed class BookingBatcherGroupTests(DatabaseFixture fixture) : IClassFi
         var groups = Enumerable.Range(0, 4)
             .Select(_ => BookingOrder.Group(TestTokens.NewGuest(), [Room(accommodation, stay.CheckIn, 1), Room(accommodation, stay.CheckIn, 1)], Guid.NewGuid().ToString()))
             .ToList();
+        await using var longLockWaits = await LongLockWaits.BeginAsync(Db, ct);
         await using var batcher = Batcher(Db.App, concurrentBatches: 1);
         var blockedAccommodation = await Arrange.AccommodationAsync(Db, rooms: 5, ct: ct);
         var blockedStay = Arrange.Stay(daysAhead: 111, nights: 1);

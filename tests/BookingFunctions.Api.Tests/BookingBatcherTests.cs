@@ -108,6 +108,7 @@ public abstract class BookingBatcherTests<TFixture>(TFixture fixture) : IClassFi
         var valid = Request(accommodation, stay);
         var unknown = Request(Guid.NewGuid(), stay);
         var backwards = Request(accommodation, (stay.CheckOut, stay.CheckIn));
+        await using var longLockWaits = await LongLockWaits.BeginAsync(Db, ct);
 
         // A first request that waits on a night row the admin holds locked keeps the single worker busy, so the three
         // requests under test are all queued before it is free again and leave together as the next call.
@@ -154,6 +155,7 @@ public abstract class BookingBatcherTests<TFixture>(TFixture fixture) : IClassFi
         await Arrange.BookingAsync(Db, blockedAccommodation, blockedStay.CheckIn, blockedStay.CheckOut, ct: ct);
         // half with an Idempotency-Key, half without: neither kind may be failed by a backend that died under its batch
         var requests = Enumerable.Range(0, 10).Select(i => Request(accommodation, stay, key: i % 2 == 0 ? Guid.NewGuid().ToString() : null)).ToList();
+        await using var longLockWaits = await LongLockWaits.BeginAsync(Db, ct);
         await using var batcher = Batcher(Db.App, concurrentBatches: 1);
         await using var firstLocker = await Db.Admin.OpenConnectionAsync(ct);
         await using var firstLock = await firstLocker.BeginTransactionAsync(ct);
@@ -217,8 +219,8 @@ public abstract class BookingBatcherTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     /// <summary>
-    /// Until an app-role statement of this test database waits for a lock (the locked night row). The function's
-    /// lock_timeout (2 s) bounds that wait: should it end first, the blocked request fails and so does the test.
+    /// Until an app-role statement of this test database waits for a lock (the locked night row). The tests that use
+    /// it raise the functions' lock_timeout (<see cref="LongLockWaits"/>): a slow machine must not end that wait first.
     /// </summary>
     private async Task WaitForALockWaitAsync(Task blocked, CancellationToken ct)
     {

@@ -98,6 +98,36 @@ public sealed class GroupBookingTests(DatabaseFixture fixture) : IClassFixture<D
     }
 
     [Fact]
+    public async Task A_group_refused_at_its_last_room_gives_the_rooms_it_was_counted_for_back_to_the_requests_after_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hotel = await Staff.CreateAccommodationAsync(_db.App, 3, ct);
+        var d = Booking.Night(29);
+        BatchRequest[] requests =
+        [
+            new(hotel, "single-1", d, d.AddDays(2)),
+            new(hotel, "trio", d, d.AddDays(2)),
+            new(hotel, "trio", d, d.AddDays(2)),
+            new(hotel, "trio", d, d.AddDays(2)),
+            new(hotel, "single-2", d, d.AddDays(2)),
+            new(hotel, "single-3", d.AddDays(1), d.AddDays(2)),
+        ];
+        int?[] groups = [null, 1, 1, 1, null, null];
+
+        // Act
+        var rows = await GroupBatchAsync(requests, groups, ct);
+
+        // Assert: the trio's first two rooms fit and its third does not, so the trio gets none and the two rooms it was
+        // counted for go to the two single requests after it
+        Assert.Equal([null, "BK001", "BK001", "BK001", null, null], rows.Select(r => r.Code));
+        Assert.Equal(3, await Inventory.CountAsync(_db.Admin, $"select count(*) from booking.bookings where accommodation_id = '{hotel}'", ct));
+        Assert.Equal(0, await Inventory.CountAsync(_db.Admin, "select count(*) from booking.booking_groups where guest_id = 'trio'", ct));
+        Assert.Equal(0, await Booking.AvailabilityAsync(_db.App, hotel, d.AddDays(1), d.AddDays(2), ct));
+        Assert.Equal(1, await Booking.AvailabilityAsync(_db.App, hotel, d, d.AddDays(1), ct));
+        Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
+    }
+
+    [Fact]
     public async Task Each_booking_of_a_group_stays_addressable_alone_and_the_group_is_only_its_guests()
     {
         var ct = TestContext.Current.CancellationToken;
