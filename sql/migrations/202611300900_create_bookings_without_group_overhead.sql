@@ -12,7 +12,9 @@
 --   * in the greedy step tries each request once, instead of scanning the batch per unit, counts a granted room at
 --     once (a refused group's rooms are taken out again) instead of copying the counts per unit, and checks a night
 --     in one expression;
---   * reads the refused rows back only when something was refused.
+--   * reads the refused rows back only when something was refused;
+--   * passes over the requests for a step only when the snapshot says some request needs it: missing night rows,
+--     a full, closed or placement night, an unlimited accommodation, a key that was not inserted (a replay).
 -- And every batch inlines booking.window_problem (declared stable below).
 -- It also keeps jit = off (202611300800): CREATE OR REPLACE replaces a function's SET clauses.
 -- =============================================================================================
@@ -83,6 +85,9 @@ declare
   v_placen     boolean[];
   v_lock_acc   uuid[];
   v_share      boolean := false;
+  v_missing_total integer;  -- night rows missing over the batch: none (the usual case) skips the steps that add them
+  v_flagged    boolean;     -- some request has a full, closed or placement night: only then the up-front refusals run
+  v_unlimited  boolean;     -- some request is for an unlimited accommodation: only then its closures are read
   v_tid        tid[];
   v_delta      integer[];
   v_granted    integer[];   -- the requests of the unit being tried whose rooms are already counted
@@ -211,11 +216,14 @@ begin
   -- under the night locks). The per-request lookups are LATERAL subqueries that cannot be flattened (aggregate,
   -- offset 0), so each is an index range scan whatever the generic plan guesses about the arrays' length.
   select array_agg(x.missing order by x.ord), array_agg(x.full_night order by x.ord),
-         array_agg(x.closed_night order by x.ord), array_agg(x.placement order by x.ord)
-    into v_missing, v_full, v_closed, v_place
+         array_agg(x.closed_night order by x.ord), array_agg(x.placement order by x.ord),
+         coalesce(sum(x.missing), 0)::integer,
+         coalesce(bool_or(x.full_night is not null or x.closed_night is not null or x.placement), false),
+         coalesce(bool_or(x.unlimited), false)
+    into v_missing, v_full, v_closed, v_place, v_missing_total, v_flagged, v_unlimited
     from (select r.ord,
                  case when r.id is null or r.cap is null then 0 else (r.cout - r.cin) - f.nights end as missing,
-                 f.full_night, f.closed_night, f.placement
+                 f.full_night, f.closed_night, f.placement, r.id is not null and r.cap is null as unlimited
             from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) with ordinality as r(id, acc, cin, cout, cap, ord)
             cross join lateral (
               select count(*)::integer as nights,
@@ -226,12 +234,15 @@ begin
                where r.id is not null and r.cap is not null
                  and n.accommodation_id = r.acc and n.night >= r.cin and n.night < r.cout) f) x;
   -- nights without a row yet: their placement flag is still to be computed, from the rooms
-  for i in 1 .. v_n loop
-    if v_ids[i] is not null and v_cap[i] is not null and v_missing[i] > 0 and not v_place[i] then
-      v_place[i] := booking.rooms_retire_after(p_accommodation_ids[i],
-                                               v_known_day[array_position(v_known, p_accommodation_ids[i])]);
-    end if;
-  end loop;
+  if v_missing_total > 0 then
+    for i in 1 .. v_n loop
+      if v_ids[i] is not null and v_cap[i] is not null and v_missing[i] > 0 and not v_place[i] then
+        v_place[i] := booking.rooms_retire_after(p_accommodation_ids[i],
+                                                 v_known_day[array_position(v_known, p_accommodation_ids[i])]);
+        v_flagged := v_flagged or v_place[i];
+      end if;
+    end loop;
+  end if;
   select array_agg(distinct s.id) into v_stale
     from unnest(v_ids, p_accommodation_ids, p_check_ins, p_check_outs, v_cap) as r(id, acc, cin, cout, cap)
     cross join lateral (
@@ -254,41 +265,39 @@ begin
                and b.check_out > booking.property_today(a.time_zone)) x;
   end if;
 
-  j := 0;
-  for i in 1 .. v_n loop
-    continue when v_ids[i] is null or v_cap[i] is null;
-    if v_place[i] and not v_placing then
-      v_code[i] := 'BKR02';
-      v_msg[i] := 'Book this request alone (create_booking_with_atomic_lock, or create_booking_group for a group): a room of this accommodation retires on a future date.';
-      v_ids[i] := null;
-      continue;
-    end if;
-    -- A night seen full or closed in a committed snapshot stays so until a release or an inventory change; without
-    -- a stale hold to release, refuse now without writing. (Keyed requests go on: a replay must find its booking.)
-    if (v_full[i] is not null or v_closed[i] is not null) and v_stale is null and p_idempotency_keys[i] is null then
-      if v_closed[i] is not null and (v_full[i] is null or v_closed[i] <= v_full[i]) then
-        v_code[i] := 'BK021';
-        v_msg[i] := booking.closed_message(v_closed[i]);
-      else
-        v_code[i] := 'BK001';
-        v_msg[i] := booking.fully_booked_message(
-          (select n.capacity from booking.night_inventory n
-            where n.accommodation_id = p_accommodation_ids[i] and n.night = v_full[i]), v_full[i]);
+  if v_flagged then
+    for i in 1 .. v_n loop
+      continue when v_ids[i] is null or v_cap[i] is null;
+      if v_place[i] and not v_placing then
+        v_code[i] := 'BKR02';
+        v_msg[i] := 'Book this request alone (create_booking_with_atomic_lock, or create_booking_group for a group): a room of this accommodation retires on a future date.';
+        v_ids[i] := null;
+        continue;
       end if;
-      v_ids[i] := null;
-      continue;
-    end if;
-  end loop;
+      -- A night seen full or closed in a committed snapshot stays so until a release or an inventory change; without
+      -- a stale hold to release, refuse now without writing. (Keyed requests go on: a replay must find its booking.)
+      if (v_full[i] is not null or v_closed[i] is not null) and v_stale is null and p_idempotency_keys[i] is null then
+        if v_closed[i] is not null and (v_full[i] is null or v_closed[i] <= v_full[i]) then
+          v_code[i] := 'BK021';
+          v_msg[i] := booking.closed_message(v_closed[i]);
+        else
+          v_code[i] := 'BK001';
+          v_msg[i] := booking.fully_booked_message(
+            (select n.capacity from booking.night_inventory n
+              where n.accommodation_id = p_accommodation_ids[i] and n.night = v_full[i]), v_full[i]);
+        end if;
+        v_ids[i] := null;
+        continue;
+      end if;
+    end loop;
+  end if;
   if p_groups is not null then -- without groups both change nothing: a refusal outside a group clears its id itself
     select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
     v_ids := booking.without_refused(v_ids, v_code);
   end if;
-  for i in 1 .. v_n loop
-    if v_ids[i] is not null and v_cap[i] is not null then
-      j := j + coalesce(v_missing[i], 0);
-    end if;
-    v_share := v_share or (v_ids[i] is not null and (v_cap[i] is null or v_missing[i] > 0));
-  end loop;
+  -- Both gates may count a request refused since: the statements they open filter on the requests still standing.
+  j := v_missing_total;
+  v_share := v_missing_total > 0 or v_unlimited;
 
   -- Accommodation rows first (the head of the lock order), in id order, in one statement: KEY SHARE on every
   -- unlimited accommodation of the batch (orders it with a closure or a capacity switch) and on every limited one
@@ -314,15 +323,17 @@ begin
   end if;
 
   -- Unlimited accommodations have no night rows: a closure is read from the closures (under the KEY SHARE lock).
-  for i in 1 .. v_n loop
-    continue when v_ids[i] is null or v_cap[i] is not null;
-    v_first := booking.first_closed_night(p_accommodation_ids[i], p_check_ins[i], p_check_outs[i]);
-    if v_first is not null and p_idempotency_keys[i] is null then
-      v_code[i] := 'BK021';
-      v_msg[i] := booking.closed_message(v_first);
-      v_ids[i] := null;
-    end if;
-  end loop;
+  if v_unlimited then
+    for i in 1 .. v_n loop
+      continue when v_ids[i] is null or v_cap[i] is not null;
+      v_first := booking.first_closed_night(p_accommodation_ids[i], p_check_ins[i], p_check_outs[i]);
+      if v_first is not null and p_idempotency_keys[i] is null then
+        v_code[i] := 'BK021';
+        v_msg[i] := booking.closed_message(v_first);
+        v_ids[i] := null;
+      end if;
+    end loop;
+  end if;
   if p_groups is not null then -- without groups both change nothing: a refusal outside a group clears its id itself
     select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
     v_ids := booking.without_refused(v_ids, v_code);
@@ -402,14 +413,16 @@ begin
   select coalesce(array_agg(inserted.id), '{}') into v_inserted from inserted;
 
   -- A keyed request on a closed night of an unlimited accommodation that is not a replay: refused now.
-  for i in 1 .. v_n loop
-    continue when v_ids[i] is null or v_cap[i] is not null or not (v_ids[i] = any (v_inserted));
-    v_first := booking.first_closed_night(p_accommodation_ids[i], p_check_ins[i], p_check_outs[i]);
-    if v_first is not null then
-      v_code[i] := 'BK021';
-      v_msg[i] := booking.closed_message(v_first);
-    end if;
-  end loop;
+  if v_unlimited then
+    for i in 1 .. v_n loop
+      continue when v_ids[i] is null or v_cap[i] is not null or not (v_ids[i] = any (v_inserted));
+      v_first := booking.first_closed_night(p_accommodation_ids[i], p_check_ins[i], p_check_outs[i]);
+      if v_first is not null then
+        v_code[i] := 'BK021';
+        v_msg[i] := booking.closed_message(v_first);
+      end if;
+    end loop;
+  end if;
   if p_groups is not null then -- without groups it changes nothing: no statement per step on the hot path
     select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
   end if;
@@ -566,31 +579,34 @@ begin
    where r.id = any (v_inserted) and r.code is null;
 
   -- Replays of single requests: the key was taken, by an earlier call (return its booking) or earlier in this batch.
-  for i in 1 .. v_n loop
-    continue when v_ids[i] is null or v_code[i] is not null or v_ids[i] = any (v_inserted) or v_replay[i] or v_gid[i] is not null;
-    select * into v_found from booking.bookings b
-     where b.guest_id = p_guest_ids[i] and b.idempotency_key = p_idempotency_keys[i];
-    if not found then
-      -- its twin earlier in this batch was refused: so is this one
-      for j in 1 .. i - 1 loop
-        if p_guest_ids[j] = p_guest_ids[i] and p_idempotency_keys[j] = p_idempotency_keys[i] then
-          v_code[i] := v_code[j];
-          v_msg[i] := v_msg[j];
-          exit;
-        end if;
-      end loop;
-      v_ids[i] := null;
-    elsif (v_found.accommodation_id, v_found.check_in, v_found.check_out, v_found.guests)
-          is distinct from (p_accommodation_ids[i], p_check_ins[i], p_check_outs[i], p_guests[i]) then
-      v_code[i] := 'BK007';
-      v_msg[i] := 'This idempotency key was already used for a different booking request.';
-      v_ids[i] := null;
-    else
-      v_ids[i] := v_found.id;
-      -- booked by an earlier call, or by its twin earlier in this batch: either way not by this request
-      v_replay[i] := true;
-    end if;
-  end loop;
+  -- Only a request with an id that was not inserted can be one (every inserted id is in v_inserted).
+  if cardinality(v_inserted) < cardinality(pg_catalog.array_remove(v_ids, null)) then
+    for i in 1 .. v_n loop
+      continue when v_ids[i] is null or v_code[i] is not null or v_ids[i] = any (v_inserted) or v_replay[i] or v_gid[i] is not null;
+      select * into v_found from booking.bookings b
+       where b.guest_id = p_guest_ids[i] and b.idempotency_key = p_idempotency_keys[i];
+      if not found then
+        -- its twin earlier in this batch was refused: so is this one
+        for j in 1 .. i - 1 loop
+          if p_guest_ids[j] = p_guest_ids[i] and p_idempotency_keys[j] = p_idempotency_keys[i] then
+            v_code[i] := v_code[j];
+            v_msg[i] := v_msg[j];
+            exit;
+          end if;
+        end loop;
+        v_ids[i] := null;
+      elsif (v_found.accommodation_id, v_found.check_in, v_found.check_out, v_found.guests)
+            is distinct from (p_accommodation_ids[i], p_check_ins[i], p_check_outs[i], p_guests[i]) then
+        v_code[i] := 'BK007';
+        v_msg[i] := 'This idempotency key was already used for a different booking request.';
+        v_ids[i] := null;
+      else
+        v_ids[i] := v_found.id;
+        -- booked by an earlier call, or by its twin earlier in this batch: either way not by this request
+        v_replay[i] := true;
+      end if;
+    end loop;
+  end if;
 
   -- Groups sent twice in this call: the copy gets its twin's answer (the same rooms in any order), as a replay when
   -- the twin was booked; other rooms under the same key are BK007.
