@@ -17,7 +17,7 @@ public abstract class ConcurrentBookingTests<TFixture>(TFixture fixture) : IClas
 
         // Act
         var outcomes = await Race.RunAsync(_db.App, 200,
-            i => Booking.CreateAsync(_db.App, hotel, $"guest-{i}", night, night.AddDays(1), ct), ct);
+            i => Race.RetryingBusyAsync(() => Booking.CreateAsync(_db.App, hotel, $"guest-{i}", night, night.AddDays(1), ct), ct), ct);
 
         // Assert
         Assert.Equal(5, outcomes.Count(o => o.Value is not null));
@@ -36,7 +36,7 @@ public abstract class ConcurrentBookingTests<TFixture>(TFixture fixture) : IClas
 
         // Act
         var outcomes = await Race.RunAsync(_db.App, 50,
-            _ => Booking.CreateAsync(_db.App, hotel, "same-guest", night, night.AddDays(2), ct, idempotencyKey: "retry-123"), ct);
+            _ => Race.RetryingBusyAsync(() => Booking.CreateAsync(_db.App, hotel, "same-guest", night, night.AddDays(2), ct, idempotencyKey: "retry-123"), ct), ct);
 
         // Assert
         Assert.All(outcomes, o => Assert.Null(o.SqlState));

@@ -27,7 +27,8 @@ public sealed class ItemAssignmentTests(DatabaseFixture fixture) : IClassFixture
         }
 
         // Act
-        var outcomes = await Race.RunAsync(_db.App, bookings.Count, i => Booking.AssignItemAsync(_db.App, bookings[i], ct), ct);
+        var outcomes = await Race.RunAsync(_db.App, bookings.Count,
+            i => Race.RetryingBusyAsync(() => Booking.AssignItemAsync(_db.App, bookings[i], ct), ct), ct);
 
         // Assert
         Assert.Equal(100, bookings.Count);
@@ -86,7 +87,7 @@ public sealed class ItemAssignmentTests(DatabaseFixture fixture) : IClassFixture
         }
 
         // Act
-        var outcomes = await Race.RunAsync(_db.App, 40, i => Booking.AssignItemAsync(_db.App, bookings[i], ct), ct);
+        var outcomes = await Race.RunAsync(_db.App, 40, i => Race.RetryingBusyAsync(() => Booking.AssignItemAsync(_db.App, bookings[i], ct), ct), ct);
 
         // Assert
         Assert.All(outcomes, o => Assert.Null(o.SqlState));
