@@ -84,7 +84,6 @@ declare
   v_closedn    boolean[];
   v_placen     boolean[];
   v_lock_acc   uuid[];
-  v_share      boolean := false;
   v_missing_total integer;  -- night rows missing over the batch: none (the usual case) skips the steps that add them
   v_flagged    boolean;     -- some request has a full, closed or placement night: only then the up-front refusals run
   v_unlimited  boolean;     -- some request is for an unlimited accommodation: only then its closures are read
@@ -295,14 +294,12 @@ begin
     select r.codes, r.messages, r.causes into v_code, v_msg, v_cause from booking.group_refusals(v_unit, p_groups, v_code, v_msg, v_name, v_cause) r;
     v_ids := booking.without_refused(v_ids, v_code);
   end if;
-  -- Both gates may count a request refused since: the statements they open filter on the requests still standing.
-  j := v_missing_total;
-  v_share := v_missing_total > 0 or v_unlimited;
 
   -- Accommodation rows first (the head of the lock order), in id order, in one statement: KEY SHARE on every
   -- unlimited accommodation of the batch (orders it with a closure or a capacity switch) and on every limited one
-  -- whose missing night rows this call creates (their settings must be the committed ones).
-  if v_share then
+  -- whose missing night rows this call creates (their settings must be the committed ones). This gate and the next
+  -- may count a request refused since the snapshot: the statements they open filter on the requests still standing.
+  if v_missing_total > 0 or v_unlimited then
     perform 1
        from booking.accommodations a
       where a.id in (select r.acc
@@ -311,7 +308,7 @@ begin
       order by a.id
         for key share;
   end if;
-  if j > 0 then
+  if v_missing_total > 0 then
     -- before any night lock is held: an insert meeting another booker's new night row waits for that booker
     insert into booking.night_inventory (accommodation_id, night, capacity, closed, placement)
     select distinct on (r.acc, s.night) r.acc, s.night, s.capacity, s.closed, s.placement
