@@ -22,7 +22,7 @@ public sealed class BenchContext(BenchOptions options, BenchServer server, Bench
     /// <summary>W5: samples in which a reader backend waited on, or queued for, a lock (must be 0).</summary>
     public long? ReaderLockWaits { get; set; }
 
-    /// <summary>W7: per phase (W7d, W7, W7n), what the targets need beyond the measurement.</summary>
+    /// <summary>W7: per phase (W7d, W7, W7n, W7p1, W7s), what the targets need beyond the measurement.</summary>
     public Dictionary<string, ScaleOutResult> ScaleOut { get; } = new(StringComparer.Ordinal);
 
     /// <summary>W8: per phase (W8p, W8s), where the reads went and how far the standby lagged.</summary>

@@ -112,6 +112,17 @@ public static class Targets
                 $"{m.Tps / d.Tps:P1} of direct ({m.Tps:0} vs {d.Tps:0} iterations/s), p99 {m.P99Ms:0.0} ms (direct {d.P99Ms:0.0} ms)"),
             Verdict(m.Tps >= 0.8 * d.Tps && m.P99Ms <= 100)));
 
+        if (rows.TryGetValue("W7p1", out var p1) && p1.Measurement is { } one && rows.TryGetValue("W7s", out var w7s) && w7s.Measurement is { } co)
+        {
+            // not a target of the issue: where W7's distance from W7d comes from, judged by the same measurements
+            results.Add(new("W7 decomposed: the pooler alone (W7p1 ÷ W7d) and 16 co-located processes alone (W7s ÷ W7d)",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"one process through PgBouncer {one.Tps / d.Tps:P1} of direct ({one.Tps:0} iterations/s, p99 {one.P99Ms:0.0} ms); " +
+                    $"16 processes direct within the server's slots {co.Tps / d.Tps:P1} ({co.Tps:0}/s, p99 {co.P99Ms:0.0} ms); " +
+                    $"16 processes through PgBouncer (W7) {m.Tps / co.Tps:P1} of W7s"),
+                "INFO"));
+        }
+
         if (rows.TryGetValue("W7n", out var w7n) && w7n.Measurement is { } n && c.ScaleOut.TryGetValue("W7n", out var unpooled))
         {
             var onlyRetryLater = unpooled.Failures.Keys.All(k => k == HttpAnswerException.RetryLater);

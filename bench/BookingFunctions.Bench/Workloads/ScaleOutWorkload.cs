@@ -17,7 +17,9 @@ namespace BookingFunctions.Bench.Workloads;
 /// max_connections = 50 —
 /// W7d: the same 128 clients on one host process straight to PostgreSQL (the reference);
 /// W7:  the 16 processes through one PgBouncer in transaction mode with 20 server connections;
-/// W7n: the 16 processes straight to PostgreSQL, no pooler: more pools than connection slots.
+/// W7n: the 16 processes straight to PostgreSQL, no pooler: more pools than connection slots;
+/// W7p1, W7s: where W7's distance from W7d comes from — the pooler alone (one process through it) and the 16
+/// co-located processes alone (straight to PostgreSQL with pools small enough to fit its connection slots).
 /// Every non-success answer is counted by kind; a 503 counts as "come back later" only with Retry-After.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
@@ -33,6 +35,9 @@ public static class ScaleOutWorkload
 
     /// <summary>Max Pool Size of the single process: within the server's 47 non-superuser slots.</summary>
     public const int SingleProcessPoolSize = 40;
+
+    /// <summary>Max Pool Size of each of the 16 processes in W7s: 16 × 2 = 32 connections, within the 47 slots.</summary>
+    public const int FittingInstancePoolSize = 2;
 
     /// <summary>An answer slower than this counts as a hang.</summary>
     public static readonly TimeSpan HangBound = TimeSpan.FromSeconds(10);
@@ -73,15 +78,23 @@ public static class ScaleOutWorkload
                 DefaultPoolSize: PoolerServerConnections, MaxClientConnections: 1000), ct);
             var login = (user, password);
             var clients = Instances * ClientsPerInstance;
+            // Without the pooler first: PgBouncer keeps its server connections open once it has them (20 of the 47
+            // slots), which the direct phases would otherwise have to share.
             await RunPhaseAsync(c, server, new Phase("W7d",
                 $"W7d one host process, {clients} clients, straight to PostgreSQL (max_connections {ServerMaxConnections})",
                 1, clients, serverPort, SingleProcessPoolSize, ThroughPooler: false), login, work, ct);
-            await RunPhaseAsync(c, server, new Phase("W7",
-                $"W7 {Instances} host processes × {ClientsPerInstance} clients through one PgBouncer (transaction mode, {PoolerServerConnections} server connections)",
-                Instances, ClientsPerInstance, pooler.Port, InstancePoolSize, ThroughPooler: true), login, work, ct);
+            await RunPhaseAsync(c, server, new Phase("W7s",
+                $"W7s {Instances} host processes × {ClientsPerInstance} clients straight to PostgreSQL, Max Pool Size {FittingInstancePoolSize} each: within its slots (the cost of 16 processes alone)",
+                Instances, ClientsPerInstance, serverPort, FittingInstancePoolSize, ThroughPooler: false), login, work, ct);
             await RunPhaseAsync(c, server, new Phase("W7n",
                 $"W7n the same {Instances} processes × {ClientsPerInstance} clients straight to PostgreSQL, no pooler",
                 Instances, ClientsPerInstance, serverPort, InstancePoolSize, ThroughPooler: false), login, work, ct);
+            await RunPhaseAsync(c, server, new Phase("W7",
+                $"W7 {Instances} host processes × {ClientsPerInstance} clients through one PgBouncer (transaction mode, {PoolerServerConnections} server connections)",
+                Instances, ClientsPerInstance, pooler.Port, InstancePoolSize, ThroughPooler: true), login, work, ct);
+            await RunPhaseAsync(c, server, new Phase("W7p1",
+                $"W7p1 one host process, {clients} clients, through the same PgBouncer (the pooler's own cost)",
+                1, clients, pooler.Port, SingleProcessPoolSize, ThroughPooler: true), login, work, ct);
         }
         finally
         {
