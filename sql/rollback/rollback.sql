@@ -5,8 +5,11 @@
 -- =============================================================================================
 begin;
 
--- 202611300900_create_bookings_without_group_overhead and 202611300800_api_functions_without_jit change functions
--- created earlier (create_bookings, window_problem, every API function's settings): they go with them below.
+-- 202611301001_one_guest_index (its index goes with booking.bookings below)
+
+-- 202611301000_create_bookings_fits_without_greedy, 202611300900_create_bookings_without_group_overhead and
+-- 202611300800_api_functions_without_jit change functions created earlier (create_bookings, window_problem, every API
+-- function's settings): they go with them below.
 
 -- 202611300701_guest_bookings (its index goes with booking.bookings below)
 drop function if exists public.list_guest_bookings(text, integer, timestamptz, uuid);

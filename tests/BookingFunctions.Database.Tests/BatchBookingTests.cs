@@ -120,6 +120,69 @@ public abstract class BatchBookingTests<TFixture>(TFixture fixture) : IClassFixt
         Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
     }
 
+    // A batch whose rooms all fit is granted in one step; one that overfills a night, or meets a closed night, is
+    // decided request by request. These three batches sit on either side of that line.
+    [Fact]
+    public async Task A_batch_filling_the_last_rooms_exactly_is_granted_whole_and_one_room_more_goes_to_the_earlier_requests()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hotel = await Inventory.AddAccommodationAsync(_db.Admin, rooms: 3, ct);
+        var night = Booking.Night(20);
+        await SingleAsync(hotel, "already-there", night, night.AddDays(1), 1, ct);
+
+        // Act: two rooms fill the night exactly (1 + 2 = 3 rooms)
+        BatchRequest[] exact =
+        [
+            new(hotel, "exact-1", night, night.AddDays(2)),
+            new(hotel, "exact-2", night.AddDays(-1), night.AddDays(1)),
+        ];
+        var exactRows = await Batch.CreateAsync(_db.App, exact, ct);
+
+        // Assert
+        Assert.All(exactRows, (r, i) => AssertBooked(r, exact[i], "pending"));
+        Assert.Equal(3, await ReservedAsync(hotel, night, ct));
+        Assert.Equal(1, await ReservedAsync(hotel, night.AddDays(-1), ct));
+        Assert.Equal(1, await ReservedAsync(hotel, night.AddDays(1), ct));
+
+        // Act: the next night holds one room; three more ask for it, two fit
+        var next = night.AddDays(1);
+        BatchRequest[] oneTooMany =
+        [
+            new(hotel, "more-1", next, next.AddDays(1)),
+            new(hotel, "more-2", next, next.AddDays(2)),
+            new(hotel, "more-3", next, next.AddDays(1)),
+        ];
+        var moreRows = await Batch.CreateAsync(_db.App, oneTooMany, ct);
+
+        // Assert
+        AssertBooked(moreRows[0], oneTooMany[0], "pending");
+        AssertBooked(moreRows[1], oneTooMany[1], "pending");
+        AssertRefused(moreRows[2], SqlState.FullyBooked, $"All 3 rooms are taken on {next:yyyy-MM-dd}.");
+        Assert.Equal(3, await ReservedAsync(hotel, next, ct));
+        Assert.Equal(1, await ReservedAsync(hotel, next.AddDays(1), ct));
+        Assert.Equal(0, await Inventory.CountAsync(_db.Admin, "select count(*) from booking.bookings where guest_id = 'more-3'", ct));
+
+        // Act: a keyed request on a closed night goes as far as the locks; the rest of its batch fits
+        var closed = night.AddDays(10);
+        await Staff.CloseAsync(_db.App, hotel, closed, closed.AddDays(1), ct);
+        BatchRequest[] closedNight =
+        [
+            new(hotel, "open-1", closed.AddDays(-1), closed),
+            new(hotel, "closed-keyed", closed.AddDays(-1), closed.AddDays(1), IdempotencyKey: "closed-keyed-1"),
+            new(hotel, "open-2", closed.AddDays(1), closed.AddDays(2)),
+        ];
+        var closedRows = await Batch.CreateAsync(_db.App, closedNight, ct);
+
+        // Assert
+        AssertBooked(closedRows[0], closedNight[0], "pending");
+        AssertRefused(closedRows[1], SqlState.NightClosed, $"This accommodation is closed on {closed:yyyy-MM-dd}: no new bookings that night.");
+        AssertBooked(closedRows[2], closedNight[2], "pending");
+        Assert.Equal(1, await ReservedAsync(hotel, closed.AddDays(-1), ct));
+        Assert.Equal(0, await ReservedAsync(hotel, closed, ct));
+        Assert.Equal(0, await Inventory.CountAsync(_db.Admin, "select count(*) from booking.bookings where guest_id = 'closed-keyed'", ct));
+        Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
+    }
+
     [Fact]
     public async Task An_idempotency_key_books_once_within_a_batch_replays_later_and_is_refused_for_another_stay_or_after_a_refusal()
     {
