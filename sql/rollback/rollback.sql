@@ -5,6 +5,8 @@
 -- =============================================================================================
 begin;
 
+-- 202611301002_repack_with_lapsed_holds replaces booking.plan_rooms and booking.assign_by_repacking: dropped below.
+
 -- 202611301001_one_guest_index (its index goes with booking.bookings below)
 
 -- 202611301000_create_bookings_fits_without_greedy, 202611300900_create_bookings_without_group_overhead and

@@ -40,6 +40,60 @@ public sealed class InventoryOperationsTests(DatabaseFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_hold_running_out_while_a_repack_waits_for_its_locks_keeps_its_room_out_of_the_plan()
+    {
+        // Found by DatabaseRaceFuzzTests (23P01 in a 200-caller round): a repack read the clock before it waited for
+        // its locks, and planned after. A hold that ran out in between was left out of the plan as if its room were
+        // free, but it still held the room (it is released only by a later call), so the plan put the stay there.
+        // Rooms: R1 = A (night 1), R2 = H (nights 1-2, a hold), R3 = C (night 2); T = nights 1-2 needs a repack.
+        var ct = TestContext.Current.CancellationToken;
+        var hotel = await Staff.CreateAccommodationAsync(_db.App, 3, ct, rooms: 3);
+        var rooms = await Staff.RoomsAsync(_db.App, hotel, ct);
+        var d1 = Booking.Night(50);
+        var a = await Booking.CreateAsync(_db.App, hotel, "a", d1, d1.AddDays(1), ct);
+        var h = await Booking.CreateAsync(_db.App, hotel, "h", d1, d1.AddDays(2), ct);
+        var d = await Booking.CreateAsync(_db.App, hotel, "d", d1.AddDays(1), d1.AddDays(2), ct);
+        var c = await Booking.CreateAsync(_db.App, hotel, "c", d1.AddDays(1), d1.AddDays(2), ct);
+        Assert.Equal(rooms[0], await Booking.AssignItemAsync(_db.App, a, ct));
+        Assert.Equal(rooms[1], await Booking.AssignItemAsync(_db.App, h, ct));
+        Assert.Equal(rooms[0], await Booking.AssignItemAsync(_db.App, d, ct));
+        Assert.Equal(rooms[2], await Booking.AssignItemAsync(_db.App, c, ct));
+        await Booking.LifecycleAsync(_db.App, "cancel", d, ct);
+        var t = await Booking.CreateAsync(_db.App, hotel, "t", d1, d1.AddDays(2), ct);
+
+        // Act: the repack waits for the room type's row while H's hold runs out
+        await using var blocker = await _db.Admin.OpenConnectionAsync(ct);
+        await using var tx = await blocker.BeginTransactionAsync(ct);
+        await using (var hold = new NpgsqlCommand("select 1 from booking.accommodations where id = $1 for update", blocker, tx))
+        {
+            hold.Parameters.AddWithValue(hotel);
+            await hold.ExecuteScalarAsync(ct);
+        }
+
+        var assignment = Booking.AssignItemAsync(_db.App, t, ct);
+        await WaitForLockWaitAsync("assign_accommodation_item_atomically", ct);
+        await using (var expire = _db.Admin.CreateCommand(
+            "update booking.bookings set hold_expires_at = clock_timestamp() where id = $1")) // after the repack read its clock
+        {
+            expire.Parameters.AddWithValue(h);
+            await expire.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        var room = await assignment;
+
+        // Assert: T has a room no other live row holds on its nights
+        Assert.Equal(room, await RoomOfAsync(t, ct));
+        Assert.Equal(0, await Inventory.CountAsync(_db.Admin,
+            $"""
+            select count(*) from booking.bookings o
+             where o.item_id = '{room}' and o.id <> '{t}' and o.status in ('pending', 'confirmed')
+               and o.check_in < '{d1.AddDays(2):yyyy-MM-dd}' and o.check_out > '{d1:yyyy-MM-dd}'
+            """, ct));
+        Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
+    }
+
+    [Fact]
     public async Task A_started_stay_keeps_its_room_and_the_refused_retirement_names_it()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -322,6 +376,28 @@ public sealed class InventoryOperationsTests(DatabaseFixture fixture) : IClassFi
         }
 
         Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
+    }
+
+    /// <summary>Until a backend of this database runs the function and waits for a lock (a bound, not a timing).</summary>
+    private async Task WaitForLockWaitAsync(string function, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            await using var cmd = _db.Admin.CreateCommand(
+                """
+                select count(*) from pg_stat_activity
+                 where datname = current_database() and wait_event_type = 'Lock' and query like '%' || $1 || '%'
+                """);
+            cmd.Parameters.AddWithValue(function);
+            if ((long)(await cmd.ExecuteScalarAsync(ct))! > 0)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no call of {function} waited for a lock");
+            await Task.Delay(20, ct);
+        }
     }
 
     private async Task<Guid?> RoomOfAsync(Guid booking, CancellationToken ct)
