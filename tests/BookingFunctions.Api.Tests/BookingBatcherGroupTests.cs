@@ -214,11 +214,11 @@ public sealed class BookingBatcherGroupTests(DatabaseFixture fixture) : IClassFi
         await batchLocker.ExecuteAsync(new CommandDefinition("select 1 from booking.night_inventory where accommodation_id = @accommodation for update",
             new { accommodation }, batchLock, cancellationToken: ct));
         var blocked = batcher.CreateAsync(new NewBooking(blockedAccommodation, TestTokens.NewGuest(), blockedStay.CheckIn, blockedStay.CheckOut, 1, null), ct);
-        await WaitForLockWaiterAsync(null, ct);
+        await LockWaiters.FirstAsync(Db, null, ct);
         var calls = groups.Select(g => batcher.BookAsync(g, ct)).ToList();
         await firstLock.CommitAsync(ct);
         await blocked;
-        var batchBackend = await WaitForLockWaiterAsync("create_bookings", ct);
+        var batchBackend = await LockWaiters.FirstAsync(Db, "create_bookings", ct);
 
         // Act
         await firstLocker.ExecuteAsync(new CommandDefinition("select pg_terminate_backend(@batchBackend)", new { batchBackend }, cancellationToken: ct));
@@ -234,30 +234,6 @@ public sealed class BookingBatcherGroupTests(DatabaseFixture fixture) : IClassFi
 
         Assert.Equal(9, await Arrange.BookingCountAsync(Db, accommodation, ct));
         Assert.Empty(await Arrange.DoubleBookingsAsync(Db, ct));
-    }
-
-    /// <summary>The backend of an app-role statement (mentioning <paramref name="function"/>, if given) once it waits for a lock.</summary>
-    private async Task<int> WaitForLockWaiterAsync(string? function, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        await using var connection = await Db.Admin.OpenConnectionAsync(deadline.Token);
-        while (true)
-        {
-            var pid = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-                """
-                select pid from pg_stat_activity
-                 where datname = current_database() and usename = @login and wait_event_type = 'Lock'
-                   and (@function::text is null or query like '%' || @function || '%')
-                 limit 1
-                """, new { login = TestDatabaseServer.AppLogin, function }, cancellationToken: deadline.Token));
-            if (pid is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(5, deadline.Token);
-        }
     }
 
     private async Task<List<(Guid Id, Guid? GroupId)>> BookingsOfGuestAsync(string guest, CancellationToken ct)

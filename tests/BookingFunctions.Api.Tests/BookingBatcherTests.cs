@@ -172,7 +172,7 @@ public abstract class BookingBatcherTests<TFixture>(TFixture fixture) : IClassFi
         var calls = requests.Select(r => batcher.CreateAsync(r, ct)).ToList();
         await firstLock.CommitAsync(ct);
         await blocked;
-        var batchBackend = await LockWaiterRunningAsync("create_bookings", ct);
+        var batchBackend = await LockWaiters.FirstAsync(Db, "create_bookings", ct);
 
         // Act
         var terminated = await firstLocker.ExecuteScalarAsync<bool>(new CommandDefinition("select pg_terminate_backend(@batchBackend)",
@@ -193,29 +193,6 @@ public abstract class BookingBatcherTests<TFixture>(TFixture fixture) : IClassFi
         Assert.Equal(2L, batcher.BatchesSent);
         Assert.Equal(11, await Arrange.BookingCountAsync(Db, accommodation, ct));
         Assert.Empty(await Arrange.DoubleBookingsAsync(Db, ct));
-    }
-
-    /// <summary>The backend of an app-role statement mentioning <paramref name="function"/> once it waits for a lock.</summary>
-    private async Task<int> LockWaiterRunningAsync(string function, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        await using var connection = await Db.Admin.OpenConnectionAsync(deadline.Token);
-        while (true)
-        {
-            var pid = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-                """
-                select pid from pg_stat_activity
-                 where datname = current_database() and usename = @login and wait_event_type = 'Lock' and query like '%' || @function || '%'
-                 limit 1
-                """, new { login = TestDatabaseServer.AppLogin, function }, cancellationToken: deadline.Token));
-            if (pid is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(5, deadline.Token);
-        }
     }
 
     /// <summary>

@@ -61,7 +61,8 @@ public sealed class InventoryOperationsTests(DatabaseFixture fixture) : IClassFi
         await Booking.LifecycleAsync(_db.App, "cancel", d, ct);
         var t = await Booking.CreateAsync(_db.App, hotel, "t", d1, d1.AddDays(2), ct);
 
-        // Act: the repack waits for the room type's row while H's hold runs out
+        // Act: the repack waits for the room type's row while H's hold runs out (past lock_timeout on a slow machine)
+        await using var longLockWaits = await LongLockWaits.BeginAsync(_db, ct);
         await using var blocker = await _db.Admin.OpenConnectionAsync(ct);
         await using var tx = await blocker.BeginTransactionAsync(ct);
         await using (var hold = new NpgsqlCommand("select 1 from booking.accommodations where id = $1 for update", blocker, tx))
@@ -71,7 +72,7 @@ public sealed class InventoryOperationsTests(DatabaseFixture fixture) : IClassFi
         }
 
         var assignment = Booking.AssignItemAsync(_db.App, t, ct);
-        await WaitForLockWaitAsync("assign_accommodation_item_atomically", ct);
+        await LockWaiters.FirstAsync(_db, "assign_accommodation_item_atomically", ct);
         await using (var expire = _db.Admin.CreateCommand(
             "update booking.bookings set hold_expires_at = clock_timestamp() where id = $1")) // after the repack read its clock
         {
@@ -376,28 +377,6 @@ public sealed class InventoryOperationsTests(DatabaseFixture fixture) : IClassFi
         }
 
         Assert.Empty(await Inventory.AuditAsync(_db.App, ct));
-    }
-
-    /// <summary>Until a backend of this database runs the function and waits for a lock (a bound, not a timing).</summary>
-    private async Task WaitForLockWaitAsync(string function, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            await using var cmd = _db.Admin.CreateCommand(
-                """
-                select count(*) from pg_stat_activity
-                 where datname = current_database() and wait_event_type = 'Lock' and query like '%' || $1 || '%'
-                """);
-            cmd.Parameters.AddWithValue(function);
-            if ((long)(await cmd.ExecuteScalarAsync(ct))! > 0)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no call of {function} waited for a lock");
-            await Task.Delay(20, ct);
-        }
     }
 
     private async Task<Guid?> RoomOfAsync(Guid booking, CancellationToken ct)
